@@ -1,0 +1,1 @@
+"""Data files shipped with Magnet Planner, read through importlib.resources."""

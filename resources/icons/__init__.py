@@ -1,0 +1,1 @@
+"""Bundled SVG icons (stroke colour follows the palette at load time)."""

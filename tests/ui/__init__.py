@@ -1,0 +1,1 @@
+"""Tests of the desktop interface (pytest-qt, offscreen)."""

@@ -1,0 +1,1 @@
+"""Magnet Planner desktop interface (PySide6)."""

@@ -1,0 +1,129 @@
+"""Start the desktop app: `magnet-planner [WORKSPACE] [--screenshot OUT.png --page NAME]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject
+from PySide6.QtWidgets import QApplication
+
+from planner import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ui.main_window import MainWindow
+
+ORGANIZATION = "MagnetPlanner"
+APPLICATION = "Magnet Planner"
+
+
+class PaintWatcher(QObject):
+    """Notices the first paint of a widget (the page is really on screen)."""
+
+    def __init__(self, target: QObject) -> None:
+        super().__init__(target)
+        self.painted = False
+        target.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Reimplemented from QObject.eventFilter."""
+        if event.type() == QEvent.Type.Paint:
+            self.painted = True
+        return False
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(prog="magnet-planner", description=APPLICATION)
+    parser.add_argument("workspace", nargs="?", type=Path, help="workspace file to open")
+    parser.add_argument("--version", action="version", version=f"Magnet Planner {__version__}")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="OUT.png",
+        help="render the window offscreen to a PNG and exit",
+    )
+    parser.add_argument("--page", default=None, help="page to show (e.g. products)")
+    parser.add_argument("--size", default="1360x860", help="window size WxH for --screenshot")
+    parser.add_argument("--sample", action="store_true", help="open a fresh sample workspace")
+    parser.add_argument("--quit-after-paint", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(list(argv))
+
+
+def wait_until_painted(app: QApplication, window: MainWindow, timeout: float = 15.0) -> bool:
+    """Show the window and process events until its current page has painted."""
+    target = window.stack.currentWidget()
+    assert target is not None
+    watcher = PaintWatcher(target)
+    window.show()
+    deadline = time.monotonic() + timeout
+    while not watcher.painted and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    app.processEvents()
+    return watcher.painted
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise SystemExit(f"magnet-planner: --size must be WxH, not {text!r}") from None
+    return width, height
+
+
+def build_window(args: argparse.Namespace) -> MainWindow:
+    """Create the main window and open what the command line asks for."""
+    from ui.main_window import MainWindow
+    from ui.resources import register_search_path
+    from ui.settings import Settings
+
+    register_search_path()
+    settings = Settings()
+    window = MainWindow(settings)
+    if args.sample:
+        window.open_sample()
+    elif args.workspace is not None:
+        if not window.open_workspace(args.workspace):
+            raise SystemExit(3)
+    elif args.screenshot is None and settings.preferences().reopen_last:
+        recent = settings.recent_files()
+        if recent:
+            window.open_workspace(recent[0])
+    if args.page:
+        window.show_page(args.page)
+    return window
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the app; return the exit code."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("magnet-planner")
+    window = build_window(args)
+    if args.screenshot is not None:
+        window.resize(*_size(args.size))
+        if not wait_until_painted(app, window):
+            sys.stderr.write("magnet-planner: the window did not paint\n")
+            return 1
+        saved = window.grab().save(str(args.screenshot))
+        window.close()
+        return 0 if saved else 1
+    if args.quit_after_paint:
+        wait_until_painted(app, window)
+        window.close()
+        return 0
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,369 @@
+"""The main window: a composition root that wires pages, actions, undo and the workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, QStandardPaths, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from planner.storage import WorkspaceError, backup_sqlite
+
+from ui.menus import build_menus, fill_recent_menu
+from ui.pages import make_pages
+from ui.paste_report import show_paste_report
+from ui.resources import app_icon, icon
+from ui.start_page import StartPage
+from ui.table_view import EditTarget
+
+if TYPE_CHECKING:
+    from planner.tsv import PasteReport
+
+    from ui.page import Page
+    from ui.session import WorkspaceSession
+    from ui.settings import Settings
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".tsv", ".txt"}
+WORKSPACE_FILTER = "Magnet Planner workspaces (*.magplan);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """Navigation list on the left, one page per entry on the right.
+
+    Attributes:
+        undo_stack: The one undo stack for every edit in the open workspace.
+        session: The open workspace, or None.
+    """
+
+    recent_menu: QMenu
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.session: WorkspaceSession | None = None
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._on_undo_clean_changed)
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.pages = make_pages(self.undo_stack, settings)
+        self.start_page = StartPage()
+        self._build_body()
+        self.actions_by_name: dict[str, QAction] = build_menus(self)
+        self._build_status_bar()
+        self._connect_start_page()
+        self._refresh_recent()
+        self._show_workspace_state()
+        self.resize(1360, 860)
+        self._restore_geometry()
+
+    # -- construction ------------------------------------------------------------------
+
+    def _build_body(self) -> None:
+        self.navigation = QListWidget()
+        self.navigation.setIconSize(QSize(20, 20))
+        self.navigation.setSpacing(1)
+        self.navigation.setMinimumWidth(170)
+        self.navigation.setMaximumWidth(260)
+        self.navigation.setFrameShape(QListWidget.Shape.NoFrame)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.start_page)
+        for page in self.pages:
+            item = QListWidgetItem(icon(page.icon_name), page.title)
+            item.setSizeHint(QSize(0, 34))
+            self.navigation.addItem(item)
+            self.stack.addWidget(page)
+        self.navigation.currentRowChanged.connect(self._on_navigation_row_changed)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([200, 1160])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+    def _build_status_bar(self) -> None:
+        self.path_label = QLabel()
+        self.rules_label = QLabel()
+        self.counts_label = QLabel()
+        for label in (self.path_label, self.counts_label, self.rules_label):
+            label.setContentsMargins(6, 0, 6, 0)
+        self.statusBar().addWidget(self.path_label, 1)
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self.statusBar().addPermanentWidget(self.rules_label)
+
+    def _connect_start_page(self) -> None:
+        self.start_page.new_requested.connect(self.new_workspace)
+        self.start_page.open_requested.connect(self.choose_workspace)
+        self.start_page.sample_requested.connect(self.open_sample)
+        self.start_page.recent_chosen.connect(self.open_workspace)
+
+    # -- pages -------------------------------------------------------------------------
+
+    def page(self, key: str) -> Page:
+        """Return the page with the given key ("products", "build-plan" ...)."""
+        for page in self.pages:
+            if page.key == key:
+                return page
+        raise KeyError(f"no page {key!r}; pages: {', '.join(p.key for p in self.pages)}")
+
+    def show_page(self, key: str) -> None:
+        """Switch to a page."""
+        self.navigation.setCurrentRow(self.pages.index(self.page(key)))
+
+    def current_page(self) -> Page | None:
+        """Return the page on screen, or None on the start page."""
+        widget = self.stack.currentWidget()
+        return next((page for page in self.pages if page is widget), None)
+
+    @Slot(int)
+    def _on_navigation_row_changed(self, row: int) -> None:
+        if self.session is not None and 0 <= row < len(self.pages):
+            self.stack.setCurrentWidget(self.pages[row])
+            self._update_counts()
+
+    # -- workspace lifecycle -----------------------------------------------------------
+
+    def open_workspace(self, path: Path) -> bool:
+        """Open a workspace file; say why in a message box when it cannot be opened."""
+        from planner.workspace import Workspace
+
+        try:
+            workspace = Workspace.open(path)
+        except WorkspaceError as exc:
+            self._complain("Cannot open workspace", exc.message, str(exc.location))
+            return False
+        self._attach(workspace)
+        return True
+
+    def _attach(self, workspace: object) -> None:
+        from planner.workspace import Workspace
+        from planner.workspace_rules import workspace_rule_set
+
+        from ui.session import WorkspaceSession
+
+        assert isinstance(workspace, Workspace)
+        self.close_workspace()
+        self.session = WorkspaceSession(workspace, workspace_rule_set(workspace), parent=self)
+        self.session.changed.connect(self._update_counts)
+        for page in self.pages:
+            page.set_session(self.session)
+            page.restore_state()
+        if workspace.path is not None:
+            self.settings.add_recent_file(workspace.path)
+        self._refresh_recent()
+        self._show_workspace_state()
+        if self.navigation.currentRow() < 0:
+            self.show_page("products")
+        else:
+            self._on_navigation_row_changed(self.navigation.currentRow())
+
+    def close_workspace(self) -> None:
+        """Close the open workspace (its data is already saved)."""
+        if self.session is None:
+            return
+        for page in self.pages:
+            page.save_state()
+            page.set_session(None)
+        self.undo_stack.clear()
+        self.session.close()
+        self.session.deleteLater()
+        self.session = None
+        self._show_workspace_state()
+
+    @Slot()
+    def choose_workspace(self) -> None:
+        """Ask for a workspace file and open it."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open workspace", self.settings.last_directory(), WORKSPACE_FILTER
+        )
+        if path:
+            self.settings.set_last_directory(Path(path).parent)
+            self.open_workspace(Path(path))
+
+    @Slot()
+    def new_workspace(self) -> None:
+        """Ask where to create an empty workspace and open it."""
+        from planner.workspace import Workspace
+
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New workspace", self.settings.last_directory(), WORKSPACE_FILTER
+        )
+        if not path:
+            return
+        target = Path(path) if path.endswith(".magplan") else Path(path + ".magplan")
+        if target.exists():
+            self._complain(
+                "Cannot create workspace", "a file with this name already exists", str(target)
+            )
+            return
+        try:
+            self._attach(Workspace.create(target))
+        except WorkspaceError as exc:
+            self._complain("Cannot create workspace", exc.message, str(target))
+
+    @Slot()
+    def open_sample(self) -> None:
+        """Build a fresh copy of the sample workspace and open it."""
+        from planner.sample import build_sample
+
+        folder = Path(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+        )
+        target = folder / "Sample.magplan"
+        if self.session is not None and self.session.workspace.path == target:
+            self.close_workspace()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        self._attach(build_sample(target))
+
+    @Slot()
+    def save_copy_as(self) -> None:
+        """Write a consistent copy of the open workspace to a new file."""
+        if self.session is None or self.session.workspace.path is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save a copy as", self.settings.last_directory(), WORKSPACE_FILTER
+        )
+        if not path:
+            return
+        target = Path(path) if path.endswith(".magplan") else Path(path + ".magplan")
+        if target.resolve() == self.session.workspace.path.resolve():
+            self._complain(
+                "Cannot save copy", "choose another file than the open one", str(target)
+            )
+            return
+        try:
+            target.unlink(missing_ok=True)
+            backup_sqlite(self.session.workspace.path, target)
+        except OSError as exc:
+            self._complain("Cannot save copy", exc.strerror or str(exc), str(target))
+            return
+        self.statusBar().showMessage(f"Saved a copy to {target}", 6000)
+
+    def _complain(self, title: str, message: str, where: str) -> None:
+        QMessageBox.critical(self, title, f"<b>{where}</b><br><br>{message}")
+
+    # -- state shown in title and status bar -------------------------------------------
+
+    def _show_workspace_state(self) -> None:
+        has = self.session is not None
+        self.navigation.setEnabled(has)
+        for name in ("close", "save_copy"):
+            self.actions_by_name[name].setEnabled(has)
+        if self.session is None:
+            self.stack.setCurrentWidget(self.start_page)
+            self.navigation.clearSelection()
+            self.setWindowTitle("Magnet Planner")
+            self.path_label.setText("No workspace open")
+            self.rules_label.clear()
+            self.counts_label.clear()
+            return
+        workspace = self.session.workspace
+        self.setWindowTitle(f"{workspace.name}[*] — Magnet Planner")
+        self.setWindowModified(not self.undo_stack.isClean())
+        self.path_label.setText(str(workspace.location))
+        rule_set = self.session.rule_set
+        self.rules_label.setText(f"Rule set as of {rule_set.as_of:%d %b %Y}")
+        self.rules_label.setToolTip(
+            f"Rule set {rule_set.version}, last verified {rule_set.as_of.isoformat()}, "
+            f"reviewed {rule_set.reviewed_on.isoformat()}"
+        )
+        self._update_counts()
+
+    def _update_counts(self, *_: object) -> None:
+        page = self.current_page()
+        self.counts_label.setText(page.status_counts() if page is not None else "")
+
+    def _refresh_recent(self) -> None:
+        recent = self.settings.recent_files()
+        self.start_page.set_recent(recent)
+        fill_recent_menu(self, recent)
+
+    @Slot(bool)
+    def _on_undo_clean_changed(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
+
+    # -- Edit menu dispatch ------------------------------------------------------------
+
+    def edit_target(self) -> EditTarget | None:
+        """Return the widget the Edit menu acts on: the focused table or its page's."""
+        widget = QApplication.focusWidget()
+        while widget is not None:
+            if isinstance(widget, EditTarget):
+                return widget
+            widget = widget.parentWidget()
+        page = self.current_page()
+        target = getattr(page, "default_edit_target", lambda: None)()
+        return target if isinstance(target, EditTarget) else None
+
+    def show_paste_report(self, report: PasteReport) -> None:
+        """Summarise a paste in the status bar, and in a dialog when cells were refused."""
+        self.statusBar().showMessage(report.summary(), 8000)
+        if report.rejected:
+            show_paste_report(self, report)
+
+    # -- drag and drop -----------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Reimplemented from QWidget.dragEnterEvent: accept workspaces and spreadsheets."""
+        urls = event.mimeData().urls()
+        if urls and all(url.isLocalFile() for url in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Reimplemented from QWidget.dropEvent."""
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
+        event.acceptProposedAction()
+        self.handle_dropped(paths)
+
+    def handle_dropped(self, paths: list[Path]) -> None:
+        """Open a dropped workspace; explain what happens with dropped spreadsheets."""
+        for path in paths:
+            if path.suffix.lower() == ".magplan":
+                self.open_workspace(path)
+                return
+        sheets = [p for p in paths if p.suffix.lower() in SPREADSHEET_SUFFIXES]
+        if sheets:
+            QMessageBox.information(
+                self,
+                "Spreadsheet import",
+                f"<b>{sheets[0].name}</b><br><br>Importing spreadsheets (BOMs, parts, build "
+                "plans, stock, orders, licences) will open the import wizard here. The "
+                "wizard is not built yet; until then, copy the rows in Excel and paste them "
+                "into a table with Ctrl+V.",
+            )
+        else:
+            names = ", ".join(p.name for p in paths)
+            QMessageBox.warning(self, "Cannot open", f"{names}: not a workspace or spreadsheet")
+
+    # -- window state ------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.state("MainWindow", "geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = self.settings.state("MainWindow", "splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Reimplemented from QWidget.closeEvent: remember layout, close the workspace."""
+        self.settings.set_state("MainWindow", "geometry", self.saveGeometry())
+        self.settings.set_state("MainWindow", "splitter", self.splitter.saveState())
+        self.close_workspace()
+        self.settings.sync()
+        event.accept()
