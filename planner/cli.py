@@ -249,6 +249,8 @@ def _create(args: argparse.Namespace, sample: bool) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of `magplan`."""
+    from planner.families import Family
+
     parser = argparse.ArgumentParser(prog="magplan", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"magplan {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -267,7 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("text")
     grade.add_argument("--on", type=_date, default=date.today())
     grade.add_argument(
-        "--family", help="family when the text does not say (e.g. sintered_ndfeb)"
+        "--family",
+        choices=[f.value for f in Family],
+        help="family when the text does not say",
     )
     grade.add_argument("--supplier-country", default="CN", help="ISO country of the exporter")
     grade.add_argument("--form", choices=["bare", "assembly"], default="bare")

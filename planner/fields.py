@@ -159,8 +159,17 @@ def grade_value(raw: str, context: Context) -> str:
 
 
 def dimensions_value(raw: str, context: Context) -> str:
-    """Parse dimensions (shape from the row); store the canonical description."""
-    return parse_dimensions(raw, shape=context.shape).describe()
+    """Parse dimensions; store the canonical description.
+
+    The row's shape reads ambiguous text ("10x5x3" on a ring); text that says its own
+    shape ("12x5x3mm" typed on a disc row) is taken as it says, and the shape follows.
+    """
+    try:
+        return parse_dimensions(raw, shape=context.shape).describe()
+    except DimensionError:
+        if context.shape is None:
+            raise
+        return parse_dimensions(raw).describe()
 
 
 def supplier_value(raw: str, context: Context) -> int:

@@ -11,13 +11,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, TypeVar
 
 from planner.families import Confidence, Family
-from planner.rule_eval import (
-    CONTENT_CONDITIONS,
-    ItemForm,
-    RuleKind,
-    ShippedFrom,
-    Source,
-)
+from planner.rule_eval import CONTENT_CONDITIONS
+from planner.rule_types import ItemForm, RuleKind, ShippedFrom, Source
 from planner.rules import (
     PracticeClaim,
     Rule,

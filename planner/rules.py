@@ -15,8 +15,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, TypeVar
 
-from planner.rule_eval import (
-    LOCAL_OVERRIDE,
+from planner.rule_eval import LOCAL_OVERRIDE, dy_tb_bearing, evaluate, ho_bearing
+from planner.rule_types import (
     ContentBasis,
     ContentCheck,
     ItemForm,
@@ -28,9 +28,6 @@ from planner.rule_eval import (
     RuleState,
     ShippedFrom,
     Source,
-    dy_tb_bearing,
-    evaluate,
-    ho_bearing,
 )
 
 if TYPE_CHECKING:

@@ -13,14 +13,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
 
 if TYPE_CHECKING:
+    from alembic.config import Config
     from sqlalchemy.engine import Engine
 
+# The newest schema revision; a test checks it matches the Alembic head. Knowing it without
+# importing Alembic (~0.15 s) keeps opening an up-to-date workspace fast.
+SCHEMA_REVISION = "0001"
 # "MGPL": stamped into the SQLite header so foreign files are told apart from ours.
 APPLICATION_ID = 0x4D47504C
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -74,6 +75,8 @@ class Location:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     location = resources.files("planner").joinpath("migrations")
     cfg.set_main_option("script_location", str(location))
@@ -82,6 +85,8 @@ def _alembic_config() -> Config:
 
 def head_revision() -> str:
     """Return the newest schema revision this version of the app knows."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     if head is None:  # pragma: no cover - the package always ships migrations
         raise RuntimeError("no migrations shipped")
@@ -90,6 +95,8 @@ def head_revision() -> str:
 
 def known_revisions() -> set[str]:
     """Return every schema revision this version of the app can migrate from."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_alembic_config())
     return {rev.revision for rev in script.walk_revisions()}
 
@@ -140,7 +147,7 @@ def check_sqlite_file(path: Path) -> str | None:
         raise WorkspaceError(
             WorkspaceErrorKind.DAMAGED, where, f"the workspace is damaged ({exc})"
         ) from exc
-    if revision is not None and revision not in known_revisions():
+    if revision not in (None, SCHEMA_REVISION) and revision not in known_revisions():
         raise WorkspaceError(
             WorkspaceErrorKind.NEWER,
             where,
@@ -172,6 +179,8 @@ def _read_only_checks(path: Path) -> str | None:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (creates it in an empty database)."""
+    from alembic import command
+
     cfg = _alembic_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection

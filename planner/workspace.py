@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from planner import __version__
 from planner.schema import AuditEntry, Base, Meta
 from planner.storage import (
+    SCHEMA_REVISION,
     Location,
     WorkspaceError,
     WorkspaceErrorKind,
@@ -136,6 +137,7 @@ class Workspace:
                 the file is left exactly as it was.
         """
         location = Location.of(target)
+        revision: str | None = None
         if location.path is not None:
             revision = check_sqlite_file(location.path)
             if revision is None:
@@ -143,6 +145,8 @@ class Workspace:
                     WorkspaceErrorKind.DAMAGED, str(location), "the workspace has no schema"
                 )
         workspace = cls(location, user=user)
+        if revision == SCHEMA_REVISION:
+            return workspace
         try:
             migrate(workspace.engine)
         except OperationalError as exc:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from PySide6.QtCore import QByteArray, QDir, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QDir, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
@@ -40,31 +40,69 @@ def _svg(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _render(svg: str, size: int, ratio: float) -> QPixmap:
-    pixmap = QPixmap(QSize(round(size * ratio), round(size * ratio)))
+def _render(svg: str, size: QSize) -> QPixmap:
+    pixmap = QPixmap(size)
     pixmap.fill(Qt.GlobalColor.transparent)
     renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
     with QPainter(pixmap) as painter:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         renderer.render(painter, QRectF(0, 0, pixmap.width(), pixmap.height()))
-    pixmap.setDevicePixelRatio(ratio)
     return pixmap
+
+
+class _SvgIconEngine(QIconEngine):
+    """Renders an SVG at exactly the size asked for, on first use (crisp at any DPI)."""
+
+    def __init__(self, svg: str) -> None:
+        super().__init__()
+        self._svg = svg
+        self._cache: dict[tuple[int, int, int], QPixmap] = {}
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        """Reimplemented from QIconEngine.pixmap."""
+        key = (size.width(), size.height(), int(mode.value))
+        if key not in self._cache:
+            pixmap = _render(self._svg, size)
+            if mode == QIcon.Mode.Disabled:
+                pixmap = _faded(pixmap)
+            self._cache[key] = pixmap
+        return self._cache[key]
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        """Reimplemented from QIconEngine.paint."""
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        size = QSize(round(rect.width() * ratio), round(rect.height() * ratio))
+        pixmap = self.pixmap(size, mode, state)
+        painter.drawPixmap(rect, pixmap)
+
+    def availableSizes(self, mode: QIcon.Mode, state: QIcon.State) -> list[QSize]:
+        """Reimplemented from QIconEngine.availableSizes: any size renders crisply."""
+        return [QSize(s, s) for s in (16, 20, 24, 32, 48, 64, 128, 256)]
+
+    def clone(self) -> QIconEngine:
+        """Reimplemented from QIconEngine.clone."""
+        return _SvgIconEngine(self._svg)
+
+
+def _faded(pixmap: QPixmap) -> QPixmap:
+    result = QPixmap(pixmap.size())
+    result.fill(Qt.GlobalColor.transparent)
+    with QPainter(result) as painter:
+        painter.setOpacity(0.4)
+        painter.drawPixmap(0, 0, pixmap)
+    return result
 
 
 @cache
 def icon(name: str, color: str | None = None) -> QIcon:
     """Return a bundled icon, its strokes in `color` or the palette's text colour.
 
-    Pixmaps are rendered at 1× and 2× so icons stay crisp on high-DPI screens.
+    Icons render lazily at the exact size and device pixel ratio they are drawn at, so
+    start-up pays nothing for icons not yet on screen and high-DPI screens stay crisp.
     """
     if color is None:
         color = STATUS_COLORS.get(name) or _palette_text()
-    svg = _svg(name).replace("currentColor", color)
-    result = QIcon()
-    for size in (16, 20, 24, 32):
-        for ratio in (1.0, 2.0):
-            result.addPixmap(_render(svg, size, ratio))
-    return result
+    return QIcon(_SvgIconEngine(_svg(name).replace("currentColor", color)))
 
 
 def _palette_text() -> str:
@@ -84,8 +122,4 @@ def _palette_text() -> str:
 
 def app_icon() -> QIcon:
     """Return the application icon."""
-    result = QIcon()
-    svg = _svg("app")
-    for size in (16, 24, 32, 48, 64, 128, 256):
-        result.addPixmap(_render(svg, size, 1.0))
-    return result
+    return QIcon(_SvgIconEngine(_svg("app")))

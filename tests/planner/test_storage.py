@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import inspect as sa_inspect
 
 from planner.schema import AuditEntry, Base, BomLine, Part, Product, Supplier
-from planner.storage import WorkspaceError, WorkspaceErrorKind, head_revision
+from planner.storage import SCHEMA_REVISION, WorkspaceError, WorkspaceErrorKind, head_revision
 from planner.workspace import ChangeKind, ValidationError, Workspace
 
 if TYPE_CHECKING:
@@ -210,3 +210,7 @@ def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
     assert info.value.kind is WorkspaceErrorKind.NEWER
     assert "newer Magnet Planner" in info.value.message
     assert _digest(path) == before
+
+
+def test_fast_path_revision_is_the_alembic_head() -> None:
+    assert head_revision() == SCHEMA_REVISION

@@ -1,0 +1,1 @@
+"""Slow end-to-end checks, run with `make test-heavy` (marker `heavy`)."""
