@@ -6,66 +6,28 @@ Exit codes: 0 ok, 2 invalid input (message on stderr), 3 unreadable workspace.
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from planner import __version__
+from planner.cli_common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    CliError,
+    emit,
+    evaluation_json,
+    open_workspace,
+    parse_date_arg,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
     from planner.exposure import PartExposure
     from planner.grades import Grade
-    from planner.rules import LicenceEvaluation, RuleSet
-
-EXIT_OK = 0
-EXIT_INVALID = 2
-EXIT_UNREADABLE = 3
-
-
-class CliError(Exception):
-    """A failure to report on stderr with an exit code."""
-
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def _emit(data: dict[str, Any], as_json: bool, text: Callable[[], str]) -> None:
-    if as_json:
-        json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(text() + "\n")
-
-
-def evaluation_json(evaluation: LicenceEvaluation, rule_set: RuleSet) -> dict[str, Any]:
-    """Return a licence evaluation as the documented JSON object."""
-    return {
-        "on": evaluation.on.isoformat(),
-        "need": evaluation.need.value,
-        "summary": evaluation.summary,
-        "basis": evaluation.basis.value,
-        "reasons": [
-            {
-                "rule_id": reason.rule_id,
-                "text": reason.text,
-                "sources": [{"title": s.title, "url": s.url} for s in reason.sources],
-            }
-            for reason in evaluation.reasons
-        ],
-        "rule_set_version": rule_set.version,
-        "rule_set_as_of": rule_set.as_of.isoformat(),
-    }
+    from planner.rules import RuleSet
 
 
 def grade_json(text: str, grade: Grade) -> dict[str, Any]:
@@ -141,18 +103,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         lines.extend(f"  note: {note}" for note in grade.notes)
         return "\n".join(lines + _reasons_text(data["licence"]))
 
-    _emit(data, args.json, text)
+    emit(data, args.json, text)
     return EXIT_OK
-
-
-def _open_workspace(path: str) -> Any:
-    from planner.storage import WorkspaceError
-    from planner.workspace import Workspace
-
-    try:
-        return Workspace.open(path)
-    except WorkspaceError as exc:
-        raise CliError(f"cannot open workspace {exc}", EXIT_UNREADABLE) from exc
 
 
 def part_json(item: PartExposure, rule_set: RuleSet) -> dict[str, Any]:
@@ -213,7 +165,7 @@ def cmd_parts(args: argparse.Namespace) -> int:
     from planner.exposure import exposure
     from planner.rules import load_rule_set
 
-    workspace = _open_workspace(args.workspace)
+    workspace = open_workspace(args.workspace)
     try:
         rule_set = load_rule_set()
         try:
@@ -222,7 +174,7 @@ def cmd_parts(args: argparse.Namespace) -> int:
             raise CliError(str(exc), EXIT_INVALID) from exc
         rows = [part_json(item, rule_set) for item in items]
         data = {"workspace": workspace.name, "on": args.on.isoformat(), "parts": rows}
-        _emit(data, args.json, lambda: _parts_table(rows))
+        emit(data, args.json, lambda: _parts_table(rows))
     finally:
         workspace.close()
     return EXIT_OK
@@ -247,6 +199,10 @@ def _create(args: argparse.Namespace, sample: bool) -> int:
     return EXIT_OK
 
 
+# Subcommands that live in their own modules; each has `register(subparsers)`.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of `magplan`."""
     from planner.families import Family
@@ -262,12 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = sub.add_parser("sample", help="write the sample workspace")
     sample.add_argument("out")
-    sample.add_argument("--anchor", type=_date, help="date the sample is built around")
+    sample.add_argument("--anchor", type=parse_date_arg, help="date the sample is built around")
     sample.set_defaults(run=lambda a: _create(a, sample=True))
 
     grade = sub.add_parser("grade", help="explain a magnet grade and its licence need")
     grade.add_argument("text")
-    grade.add_argument("--on", type=_date, default=date.today())
+    grade.add_argument("--on", type=parse_date_arg, default=date.today())
     grade.add_argument(
         "--family",
         choices=[f.value for f in Family],
@@ -280,9 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     parts = sub.add_parser("parts", help="list magnet parts with licence need and exposure")
     parts.add_argument("workspace")
-    parts.add_argument("--on", type=_date, default=date.today())
+    parts.add_argument("--on", type=parse_date_arg, default=date.today())
     parts.add_argument("--json", action="store_true")
     parts.set_defaults(run=cmd_parts)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 
