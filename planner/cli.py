@@ -200,7 +200,7 @@ def _create(args: argparse.Namespace, sample: bool) -> int:
 
 
 # Subcommands that live in their own modules; each has `register(subparsers)`.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("planner.cli_licences",)
 
 
 def build_parser() -> argparse.ArgumentParser:

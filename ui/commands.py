@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import inspect
+
 from PySide6.QtGui import QUndoCommand
 
 from planner.operations import (
@@ -16,7 +18,6 @@ from planner.operations import (
     restore,
     set_build_quantities,
 )
-from planner.workspace import record_dict
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -63,8 +64,14 @@ class InsertRecordsCommand(QUndoCommand):
         super().__init__(text)
         self._session = session
         self._model = type(records[0])
+        mapper = inspect(self._model)
+        columns = [col.key for col in mapper.column_attrs]
+        # A single integer key ("id") is kept after the first redo so redo after undo brings
+        # back the same records; natural keys (stock's part_id) are in the values already.
+        primary = [col.key for col in mapper.primary_key]
+        self._auto_key = primary[0] if primary == ["id"] else None
         self._values = [
-            {k: v for k, v in record_dict(r).items() if v is not None} for r in records
+            {k: getattr(r, k) for k in columns if getattr(r, k) is not None} for r in records
         ]
         self._keys: list[Any] = []
 
@@ -78,9 +85,9 @@ class InsertRecordsCommand(QUndoCommand):
         records = [self._model(**values) for values in self._values]
         change = self._session.workspace.insert_many(records, operation=self.text())
         self._keys = list(change.ids)
-        for values, key in zip(self._values, self._keys, strict=True):
-            if not isinstance(key, tuple):
-                values["id"] = key
+        if self._auto_key is not None:
+            for values, key in zip(self._values, self._keys, strict=True):
+                values[self._auto_key] = key
         self._session.notify(change)
 
     def undo(self) -> None:

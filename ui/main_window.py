@@ -60,6 +60,9 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.pages = make_pages(self.undo_stack, settings)
+        for page in self.pages:
+            page.status_message.connect(self._on_page_status_message)
+            page.pasted.connect(self.show_paste_report)
         self.start_page = StartPage()
         self._build_body()
         self.actions_by_name: dict[str, QAction] = build_menus(self)
@@ -292,6 +295,10 @@ class MainWindow(QMainWindow):
         recent = self.settings.recent_files()
         self.start_page.set_recent(recent)
         fill_recent_menu(self, recent)
+
+    @Slot(str)
+    def _on_page_status_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     @Slot(bool)
     def _on_undo_clean_changed(self, clean: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
@@ -20,7 +21,14 @@ class Page(QWidget):
         key: Stable name used by --page and settings ("products", "build-plan" ...).
         title: Navigation text.
         icon_name: Bundled icon shown in the navigation list.
+
+    Signals:
+        status_message: One line for the status bar (refused edits, paste summaries).
+        pasted: A PasteReport, for the window to summarise.
     """
+
+    status_message = Signal(str)
+    pasted = Signal(object)
 
     key: str = ""
     title: str = ""

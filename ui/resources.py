@@ -68,14 +68,18 @@ class _SvgIconEngine(QIconEngine):
             self._cache[key] = pixmap
         return self._cache[key]
 
-    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+    def paint(
+        self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State
+    ) -> None:
         """Reimplemented from QIconEngine.paint."""
-        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        ratio = painter.device().devicePixelRatioF()
         size = QSize(round(rect.width() * ratio), round(rect.height() * ratio))
         pixmap = self.pixmap(size, mode, state)
         painter.drawPixmap(rect, pixmap)
 
-    def availableSizes(self, mode: QIcon.Mode, state: QIcon.State) -> list[QSize]:
+    def availableSizes(
+        self, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off
+    ) -> list[QSize]:
         """Reimplemented from QIconEngine.availableSizes: any size renders crisply."""
         return [QSize(s, s) for s in (16, 20, 24, 32, 48, 64, 128, 256)]
 

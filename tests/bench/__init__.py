@@ -1,1 +1,1 @@
-"""Benchmarks run by `make bench`: each prints a ratio to a baseline measured in the same run."""
+"""Benchmarks for `make bench`: each prints a ratio to a baseline measured in the same run."""

@@ -7,8 +7,11 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,8 @@ class Ratio:
         """One report line."""
         sign = "≤" if self.lower_is_better else "≥"
         verdict = "ok" if self.ok else "OVER BUDGET"
-        return f"{self.name:<58} {self.value:6.2f}× (budget {sign} {self.budget:g}×) {verdict}  {self.detail}"
+        budget = f"(budget {sign} {self.budget:g}×)"
+        return f"{self.name:<58} {self.value:6.2f}× {budget} {verdict}  {self.detail}"
 
 
 def wall(command: Sequence[str], env: dict[str, str] | None = None) -> float:

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 from planner.sample import build_sample
-
 from tests.bench.common import PYTHON, Ratio, ab, wall
 
 EMPTY_WINDOW = """
@@ -34,8 +33,11 @@ def run() -> list[Ratio]:
         root = Path(folder)
         sample = root / "sample.magplan"
         build_sample(sample, anchor=date(2026, 12, 1)).close()
-        env = {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(root),
-               "XDG_DATA_HOME": str(root)}
+        env = {
+            "QT_QPA_PLATFORM": "offscreen",
+            "XDG_CONFIG_HOME": str(root),
+            "XDG_DATA_HOME": str(root),
+        }
         script = root / "empty.py"
         script.write_text(EMPTY_WINDOW)
         app_cmd = [PYTHON, "-m", "ui", "--quit-after-paint", "--page", "products", str(sample)]

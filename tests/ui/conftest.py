@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
+
 from PySide6.QtCore import QCoreApplication, QStandardPaths
 from PySide6.QtGui import QUndoStack
 

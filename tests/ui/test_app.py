@@ -6,6 +6,8 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+import pytest
+
 from PySide6.QtGui import QImage
 
 from ui.app import main
@@ -15,14 +17,20 @@ if TYPE_CHECKING:
 
 
 def _colours(image: QImage) -> int:
-    return len({image.pixel(x, y) for x in range(0, image.width(), 23)
-                for y in range(0, image.height(), 17)})
+    return len(
+        {
+            image.pixel(x, y)
+            for x in range(0, image.width(), 23)
+            for y in range(0, image.height(), 17)
+        }
+    )
 
 
 def test_screenshot_of_a_page_has_the_requested_size(sample_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "shot.png"
-    code = main(["--screenshot", str(out), "--page", "products", "--size", "1024x700",
-                 str(sample_path)])
+    code = main(
+        ["--screenshot", str(out), "--page", "products", "--size", "1024x700", str(sample_path)]
+    )
     assert code == 0
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1024, 700)
@@ -30,35 +38,41 @@ def test_screenshot_of_a_page_has_the_requested_size(sample_path: Path, tmp_path
 
 
 def test_screenshot_of_an_unreadable_workspace_fails_with_code_3(
-    tmp_path: Path, monkeypatch: object
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     bogus = tmp_path / "x.magplan"
     bogus.write_text("nope")
-    setattr_ = getattr(monkeypatch, "setattr")  # noqa: B009
-    setattr_(QMessageBox, "critical", lambda *_a: 0)
-    try:
+    monkeypatch.setattr(QMessageBox, "critical", lambda *_a: 0)
+    with pytest.raises(SystemExit) as info:
         main(["--screenshot", str(tmp_path / "x.png"), str(bogus)])
-    except SystemExit as exc:
-        assert exc.code == 3
-    else:
-        raise AssertionError("expected exit code 3")
+    assert info.value.code == 3
 
 
 STARTUP = """
 import sys
 from ui.app import main
 code = main(["--quit-after-paint", sys.argv[1]])
-heavy = sorted(m for m in ("pandas", "numpy", "openpyxl", "python_calamine") if m in sys.modules)
+heavy = [m for m in ("pandas", "numpy", "openpyxl", "python_calamine") if m in sys.modules]
 print(code, ",".join(heavy))
 """
 
 
 def test_first_window_paints_without_pandas(sample_path: Path, tmp_path: Path) -> None:
-    env = {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path),
-           "XDG_DATA_HOME": str(tmp_path), "HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", STARTUP, str(sample_path)],
-                            capture_output=True, text=True, env=env, check=False, timeout=60)
+    env = {
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path),
+        "HOME": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", STARTUP, str(sample_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[0].strip() == "0"
