@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from planner.storage import WorkspaceError, backup_sqlite
 
 from ui.menus import build_menus, fill_recent_menu
-from ui.pages import make_pages
+from ui.pages import PAGES
 from ui.paste_report import show_paste_report
 from ui.resources import app_icon, icon
 from ui.start_page import StartPage
@@ -55,14 +55,13 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings
         self.session: WorkspaceSession | None = None
+        self._stale_pages: set[Page] = set()
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_undo_clean_changed)
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
-        self.pages = make_pages(self.undo_stack, settings)
-        for page in self.pages:
-            page.status_message.connect(self._on_page_status_message)
-            page.pasted.connect(self.show_paste_report)
+        self.page_specs = PAGES
+        self._built: dict[str, Page] = {}
         self.start_page = StartPage()
         self._build_body()
         self.actions_by_name: dict[str, QAction] = build_menus(self)
@@ -84,11 +83,11 @@ class MainWindow(QMainWindow):
         self.navigation.setFrameShape(QListWidget.Shape.NoFrame)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.start_page)
-        for page in self.pages:
-            item = QListWidgetItem(icon(page.icon_name), page.title)
+        for spec in self.page_specs:
+            item = QListWidgetItem(icon(spec.icon_name), spec.title)
             item.setSizeHint(QSize(0, 34))
             self.navigation.addItem(item)
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget())  # stands in until the page is first shown
         self.navigation.currentRowChanged.connect(self._on_navigation_row_changed)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.navigation)
@@ -116,26 +115,54 @@ class MainWindow(QMainWindow):
 
     # -- pages -------------------------------------------------------------------------
 
+    @property
+    def pages(self) -> list[Page]:
+        """Return the pages built so far, in navigation order."""
+        return [self._built[s.key] for s in self.page_specs if s.key in self._built]
+
     def page(self, key: str) -> Page:
-        """Return the page with the given key ("products", "build-plan" ...)."""
-        for page in self.pages:
-            if page.key == key:
-                return page
-        raise KeyError(f"no page {key!r}; pages: {', '.join(p.key for p in self.pages)}")
+        """Return the page with the given key ("products", "build-plan" ...), building it.
+
+        A page shows the open workspace once it has been on screen (see show_page).
+        """
+        if key in self._built:
+            return self._built[key]
+        keys = [spec.key for spec in self.page_specs]
+        if key not in keys:
+            raise KeyError(f"no page {key!r}; pages: {', '.join(keys)}")
+        spec = self.page_specs[keys.index(key)]
+        page = spec.build(self.undo_stack, self.settings)
+        page.status_message.connect(self._on_page_status_message)
+        page.pasted.connect(self.show_paste_report)
+        slot = self.stack.widget(keys.index(key) + 1)
+        assert slot is not None
+        self.stack.insertWidget(keys.index(key) + 1, page)
+        self.stack.removeWidget(slot)
+        slot.deleteLater()
+        self._built[key] = page
+        if self.session is not None:
+            self._stale_pages.add(page)
+        return page
 
     def show_page(self, key: str) -> None:
         """Switch to a page."""
-        self.navigation.setCurrentRow(self.pages.index(self.page(key)))
+        self.page(key)
+        self.navigation.setCurrentRow([spec.key for spec in self.page_specs].index(key))
 
     def current_page(self) -> Page | None:
         """Return the page on screen, or None on the start page."""
         widget = self.stack.currentWidget()
-        return next((page for page in self.pages if page is widget), None)
+        return next((page for page in self._built.values() if page is widget), None)
 
     @Slot(int)
     def _on_navigation_row_changed(self, row: int) -> None:
-        if self.session is not None and 0 <= row < len(self.pages):
-            self.stack.setCurrentWidget(self.pages[row])
+        if self.session is not None and 0 <= row < len(self.page_specs):
+            page = self.page(self.page_specs[row].key)
+            if page in self._stale_pages:
+                self._stale_pages.discard(page)
+                page.set_session(self.session)
+                page.restore_state()
+            self.stack.setCurrentWidget(page)
             self._update_counts()
 
     # -- workspace lifecycle -----------------------------------------------------------
@@ -162,9 +189,8 @@ class MainWindow(QMainWindow):
         self.close_workspace()
         self.session = WorkspaceSession(workspace, workspace_rule_set(workspace), parent=self)
         self.session.changed.connect(self._update_counts)
-        for page in self.pages:
-            page.set_session(self.session)
-            page.restore_state()
+        # Pages load the workspace when first shown, so opening one paints quickly.
+        self._stale_pages = set(self.pages)
         if workspace.path is not None:
             self.settings.add_recent_file(workspace.path)
         self._refresh_recent()
@@ -179,8 +205,10 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         for page in self.pages:
-            page.save_state()
-            page.set_session(None)
+            if page not in self._stale_pages:
+                page.save_state()
+                page.set_session(None)
+        self._stale_pages = set()
         self.undo_stack.clear()
         self.session.close()
         self.session.deleteLater()

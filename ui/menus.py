@@ -133,7 +133,7 @@ def _edit_menu(window: MainWindow, menu: QMenu, actions: dict[str, QAction]) -> 
 
 
 def _view_menu(window: MainWindow, menu: QMenu, actions: dict[str, QAction]) -> None:
-    for number, page in enumerate(window.pages, start=1):
+    for number, page in enumerate(window.page_specs, start=1):
         key = page.key
         action = _action(
             window,

@@ -57,6 +57,7 @@ class ProductsPage(Page):
     ) -> None:
         super().__init__(undo_stack=undo_stack, settings=settings, parent=parent)
         self.model: PartsTableModel | None = None
+        self._bom_stale = False
         self.proxy = PartsFilterProxy(self)
         self._empty = QStringListModel(self)
         self.table = ExcelTableView()
@@ -120,7 +121,18 @@ class ProductsPage(Page):
         self.bom_splitter.setSizes([440, 360])
         return self.bom_splitter
 
+    def _sync_bom_tab(self) -> None:
+        self._bom_stale = False
+        self.bom.set_session(self.session)
+        self.exposure.set_session(self.session)
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == 1 and self._bom_stale:
+            self._sync_bom_tab()
+
     def _connect(self) -> None:
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.search.textChanged.connect(self.proxy.set_search_text)
         self.filter.currentIndexChanged.connect(self._on_filter_changed)
         self.add_button.clicked.connect(self.add_part)
@@ -154,8 +166,10 @@ class ProductsPage(Page):
                 signal.connect(self._summary_timer.start)
         self.proxy.setSourceModel(self.model if self.model is not None else self._empty)
         self.detail.set_session(session)
-        self.bom.set_session(session)
-        self.exposure.set_session(session)
+        # The BOM tab loads when first shown (start-up paints the parts tab only).
+        self._bom_stale = session is not None
+        if session is None or self.tabs.currentIndex() == 1:
+            self._sync_bom_tab()
         self._apply_column_widths()
         self._update_summary()
         if self.model is not None and self.model.rowCount():

@@ -44,6 +44,27 @@ def wall(command: Sequence[str], env: dict[str, str] | None = None) -> float:
     return time.perf_counter() - start
 
 
+def until_line(command: Sequence[str], line: str, env: dict[str, str] | None = None) -> float:
+    """Return seconds from starting `command` until it prints `line` (then let it finish)."""
+    start = time.perf_counter()
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, **(env or {})},
+    ) as process:
+        assert process.stdout is not None
+        for text in process.stdout:
+            if text.strip() == line:
+                elapsed = time.perf_counter() - start
+                break
+        else:
+            raise RuntimeError(f"{command[0]} never printed {line!r}")
+        process.wait()
+    return elapsed
+
+
 def ab(
     a: Callable[[], float], b: Callable[[], float], *, pairs: int = 7, warmup: int = 1
 ) -> tuple[float, float, float]:

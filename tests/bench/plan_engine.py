@@ -46,21 +46,27 @@ TODAY = date(2026, 11, 30)
 
 
 def _bom(rng: np.random.Generator) -> Bom:
-    """Sub-assembly lines go from a product to a later one, so the graph has no cycle."""
+    """Products use sub-assemblies of a first tier, which use some of a second tier."""
     tops = PRODUCTS - ASSEMBLIES
-    parent_sub = rng.integers(0, PRODUCTS - 1, SUB_LINES)
-    child_sub = rng.integers(np.maximum(parent_sub + 1, tops), PRODUCTS)
-    parent_part = rng.integers(0, PRODUCTS, LINES - SUB_LINES)
-    parent = np.concatenate([parent_sub, parent_part])
-    child_part = np.concatenate(
-        [np.full(SUB_LINES, -1), rng.integers(0, PARTS, LINES - SUB_LINES)]
+    tier2 = tops + ASSEMBLIES // 2
+    upper = SUB_LINES * 4 // 5
+    parent_sub = np.concatenate(
+        [rng.integers(0, tops, upper), rng.integers(tops, tier2, SUB_LINES - upper)]
     )
-    child_product = np.concatenate([child_sub, np.full(LINES - SUB_LINES, -1)])
+    child_sub = np.concatenate(
+        [rng.integers(tops, tier2, upper), rng.integers(tier2, PRODUCTS, SUB_LINES - upper)]
+    )
+    part_lines = LINES - SUB_LINES
+    parent = np.concatenate([parent_sub, rng.integers(0, PRODUCTS, part_lines)])
     return Bom(
         parent=parent.astype(np.int64),
-        child_part=child_part.astype(np.int64),
-        child_product=child_product.astype(np.int64),
-        pieces=rng.choice([1.0, 2.0, 4.0, 8.0, 10.0], LINES),
+        child_part=np.concatenate(
+            [np.full(SUB_LINES, -1), rng.integers(0, PARTS, part_lines)]
+        ).astype(np.int64),
+        child_product=np.concatenate([child_sub, np.full(part_lines, -1)]).astype(np.int64),
+        pieces=np.concatenate(
+            [rng.choice([1.0, 2.0], SUB_LINES), rng.choice([1.0, 2.0, 4.0, 8.0], part_lines)]
+        ),
         scrap_pct=rng.choice([0.0, 0.5, 1.0, 2.0], LINES),
     )
 
@@ -82,7 +88,7 @@ def _parts(rng: np.random.Generator, from_china: np.ndarray) -> Parts:
         grams=rng.uniform(0.5, 50.0, PARTS),
         dy_tb_pct=rng.choice([0.0, 4.0, 7.0], PARTS),
         sm_pct=rng.choice([0.0, 25.0], PARTS),
-        on_hand=rng.integers(0, 400_000, PARTS).astype(np.float64),
+        on_hand=rng.integers(0, 600_000, PARTS).astype(np.float64),
         safety=rng.integers(0, 50_000, PARTS).astype(np.float64),
     )
 
@@ -119,7 +125,7 @@ def problem(seed: int = 7) -> Snapshot:
         build=BuildPlan(
             build_product.astype(np.int64),
             build_period.astype(np.int64),
-            rng.integers(0, 2_000, len(build_product)).astype(np.float64),
+            rng.integers(0, 400, len(build_product)).astype(np.float64),
         ),
         suppliers=Suppliers(
             id=np.arange(SUPPLIERS, dtype=np.int64),

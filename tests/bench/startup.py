@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from planner.sample import build_sample
-from tests.bench.common import PYTHON, Ratio, ab, wall
+from tests.bench.common import PYTHON, Ratio, ab, until_line
 
 EMPTY_WINDOW = """
 import sys
@@ -18,6 +18,7 @@ window = QMainWindow()
 class Watch(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
+            print("painted", flush=True)
             app.quit()
         return False
 watch = Watch()
@@ -42,7 +43,9 @@ def run() -> list[Ratio]:
         script.write_text(EMPTY_WINDOW)
         app_cmd = [PYTHON, "-m", "ui", "--quit-after-paint", "--page", "products", str(sample)]
         time_app, time_empty, ratio = ab(
-            lambda: wall(app_cmd, env), lambda: wall([PYTHON, str(script)], env), pairs=9
+            lambda: until_line(app_cmd, "painted", env),
+            lambda: until_line([PYTHON, str(script)], "painted", env),
+            pairs=9,
         )
     detail = f"app {time_app * 1000:.0f} ms, bare PySide6 window {time_empty * 1000:.0f} ms"
     return [Ratio("start-up to first painted window (sample workspace)", ratio, 4.0, detail)]

@@ -49,7 +49,8 @@ def test_starts_on_the_start_page_with_pages_in_design_order(
     make_main_window: Callable[[], MainWindow],
 ) -> None:
     window = make_main_window()
-    assert [page.key for page in window.pages] == PAGES
+    assert [spec.key for spec in window.page_specs] == PAGES
+    assert window.pages == []  # built when first shown
     assert window.stack.currentWidget() is window.start_page
     assert not window.navigation.isEnabled()
     assert window.windowTitle() == "Magnet Planner"
