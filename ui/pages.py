@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from ui.settings import Settings
 
 
-
 @dataclass(frozen=True)
 class PageSpec:
     """What the navigation shows for a page, and how to build it.
