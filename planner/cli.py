@@ -200,7 +200,11 @@ def _create(args: argparse.Namespace, sample: bool) -> int:
 
 
 # Subcommands that live in their own modules; each has `register(subparsers)`.
-COMMAND_MODULES: tuple[str, ...] = ("planner.cli_licences",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "planner.cli_licences",
+    "planner.cli_import",
+    "planner.cli_plan",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +17,9 @@ from planner.cli_common import (
 from planner.licence_forecast import ReviewDays
 
 if TYPE_CHECKING:
-    from planner.licence_alerts import Alert, LicenceSnapshot
+    from planner.licence_alerts import Alert
     from planner.licence_forecast import ResolvedReview, ReviewEstimate
-    from planner.rules import RuleSet
-    from planner.schema import Licence
+    from planner.licence_rows import LicenceRow
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,24 +49,11 @@ def _review_days_arg(text: str) -> ReviewDays:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-@dataclass(frozen=True)
-class _Context:
-    """What every licence row needs."""
-
-    on: date
-    review: ResolvedReview
-    rule_set: RuleSet
-    snapshot: LicenceSnapshot
-    documents: dict[int, tuple[int, int]]
-    alerts: list[Alert]
-
-
 def cmd_licences(args: argparse.Namespace) -> int:
     """List licences with expected decisions, quantity left, validity and alerts."""
-    from planner.licence_alerts import LicenceSnapshot, alerts, summary_line
-    from planner.licence_forecast import resolve_review_days
+    from planner.licence_alerts import summary_line
+    from planner.licence_rows import LicenceBook
     from planner.rules import RuleSetError
-    from planner.schema import LicenceDocument
     from planner.workspace_rules import workspace_rule_set
 
     workspace = open_workspace(args.workspace)
@@ -80,32 +64,17 @@ def cmd_licences(args: argparse.Namespace) -> int:
             raise CliError(
                 f"the workspace's rule overrides are invalid: {exc}", EXIT_INVALID
             ) from exc
-        snapshot = LicenceSnapshot.of(workspace)
-        total: Counter[int] = Counter()
-        done: Counter[int] = Counter()
-        for document in workspace.all(LicenceDocument):
-            total[document.licence_id] += 1
-            done[document.licence_id] += bool(document.done)
-        review = resolve_review_days(args.review_days, snapshot.licences, rule_set)
-        found = alerts(snapshot, args.on, rule_set=rule_set, review=review)
-        context = _Context(
-            args.on,
-            review,
-            rule_set,
-            snapshot,
-            {key: (done[key], total[key]) for key in total},
-            found,
-        )
-        rows = [licence_json(licence, context) for licence in snapshot.licences]
+        book = LicenceBook.of(workspace, args.on, rule_set=rule_set, choice=args.review_days)
+        rows = [licence_json(row) for row in book.rows()]
         if args.overdue:
             rows = [row for row in rows if row["overdue_days"] > 0]
         data = {
             "workspace": workspace.name,
             "on": args.on.isoformat(),
-            "review_days": review_json(review),
+            "review_days": review_json(book.review),
             "licences": rows,
-            "alerts": [alert_json(alert) for alert in found],
-            "summary": summary_line(found),
+            "alerts": [alert_json(alert) for alert in book.alerts],
+            "summary": summary_line(book.alerts),
         }
         emit(data, args.json, lambda: _text(data))
     finally:
@@ -113,28 +82,13 @@ def cmd_licences(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def licence_json(licence: Licence, context: _Context) -> dict[str, Any]:
-    """Return one licence as the documented JSON object."""
-    from planner.licence_forecast import (
-        overdue_days,
-        quantity_left,
-        validity_end,
-        working_days_elapsed,
-    )
-
-    review, on = context.review, context.on
-    clock = {
-        "count_start_day": review.count_start_day,
-        "restart_on_resubmission": review.restart_on_resubmission,
-    }
-    forecast = review.expect(licence, on=on)
-    supplier = context.snapshot.suppliers.get(licence.supplier_id)
-    end = validity_end(licence, context.rule_set)
-    done, total = context.documents.get(licence.id, (0, 0))
+def licence_json(row: LicenceRow) -> dict[str, Any]:
+    """Return one licence row as the documented JSON object."""
+    licence, forecast = row.licence, row.forecast
     return {
         "id": licence.id,
         "reference": licence.reference,
-        "supplier": supplier.name if supplier is not None else None,
+        "supplier": row.supplier or None,
         "status": licence.status,
         "kind": licence.kind,
         "is_amendment": bool(licence.is_amendment),
@@ -145,14 +99,14 @@ def licence_json(licence: Licence, context: _Context) -> dict[str, Any]:
         "expected_basis": forecast.basis,
         "expected_provisional": forecast.provisional,
         "estimated_calendar": forecast.estimated_calendar,
-        "working_days_elapsed": working_days_elapsed(licence, on, **clock),
-        "overdue_days": overdue_days(licence, on, review, **clock),
+        "working_days_elapsed": row.working_days_elapsed,
+        "overdue_days": row.overdue_days,
         "quantity_approved": licence.quantity_approved,
-        "quantity_left": quantity_left(licence, context.snapshot.orders),
-        "validity_end": _iso(end),
-        "documents_done": done,
-        "documents_total": total,
-        "alerts": [alert_json(a) for a in context.alerts if a.licence_id == licence.id],
+        "quantity_left": row.quantity_left,
+        "validity_end": _iso(row.validity_end),
+        "documents_done": row.documents_done,
+        "documents_total": row.documents_total,
+        "alerts": [alert_json(a) for a in row.alerts],
     }
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from planner import __version__
@@ -66,6 +67,11 @@ def wait_until_painted(app: QApplication, window: MainWindow, timeout: float = 1
     deadline = time.monotonic() + timeout
     while not watcher.painted and time.monotonic() < deadline:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    # A page still calculating off the GUI thread (a plan) is shown with its result.
+    busy = getattr(window.current_page(), "busy", None)
+    while callable(busy) and busy() and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.01)
     app.processEvents()
     return watcher.painted
 
@@ -78,6 +84,13 @@ def _size(text: str) -> tuple[int, int]:
     return width, height
 
 
+def _throwaway_settings() -> QSettings:
+    """Return settings in a temporary file: a screenshot must not change the user's
+    recent files or window layout, nor depend on them."""
+    folder = Path(tempfile.mkdtemp(prefix="magnet-planner-shot-"))
+    return QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+
+
 def build_window(args: argparse.Namespace) -> MainWindow:
     """Create the main window and open what the command line asks for."""
     from ui.main_window import MainWindow
@@ -85,7 +98,7 @@ def build_window(args: argparse.Namespace) -> MainWindow:
     from ui.settings import Settings
 
     register_search_path()
-    settings = Settings()
+    settings = Settings(_throwaway_settings()) if args.screenshot is not None else Settings()
     window = MainWindow(settings)
     if args.page:
         window.show_page(args.page)
@@ -103,6 +116,11 @@ def build_window(args: argparse.Namespace) -> MainWindow:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; return the exit code."""
+    if getattr(sys, "frozen", False):
+        # A frozen build is its own import worker process (planner.importing.worker).
+        from planner.importing.worker import run_worker_if_requested
+
+        run_worker_if_requested(list(argv) if argv is not None else None)
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)

@@ -1,0 +1,262 @@
+"""The parsing libraries, tried in order inside the worker process.
+
+python-calamine first (8–11× faster than openpyxl), then openpyxl for xlsx/xlsm that
+calamine refuses (UTF-16 parts, damaged relationships, XLM macro sheets, rows numbered 0),
+and xlrd for .xls that calamine refuses (BIFF2–4). openpyxl is never trusted with "0
+sheets": Strict OOXML reads as an empty workbook there, and that is reported, not
+returned. Nothing in this module is imported by the calling process.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from planner.importing.biff import ERROR_CODES
+from planner.importing.model import CellError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from planner.importing.model import Category, Cell
+
+ENGINES: dict[str, tuple[str, ...]] = {
+    "xlsx": ("calamine", "openpyxl"),
+    "xlsm": ("calamine", "openpyxl"),
+    "xlsb": ("calamine",),
+    "ods": ("calamine",),
+    "xls": ("calamine", "xlrd"),
+}
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+class EngineError(Exception):
+    """A reading failure already sorted into a category."""
+
+    def __init__(self, category: Category, message: str, detail: str = "") -> None:
+        """Remember category, buyer-facing message and technical detail."""
+        super().__init__(message)
+        self.category: Category = category
+        self.message = message
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class SheetJob:
+    """Read one sheet; rows and columns are the pre-scanned extent (0 = unknown)."""
+
+    path: str
+    kind: str
+    sheet: str
+    index: int
+    rows: int
+    columns: int
+    long_shared_strings: bool = False  # then openpyxl goes first: it shares them
+
+
+@dataclass(frozen=True)
+class ListJob:
+    """List the sheets of a workbook the pre-scan could not take apart (damaged xls)."""
+
+    path: str
+    kind: str
+
+
+def ensure_defused_xml() -> None:
+    """Refuse to run openpyxl unless it parses through defusedxml.
+
+    Raises:
+        RuntimeError: defusedxml is missing or disabled (OPENPYXL_DEFUSEDXML=False).
+    """
+    import openpyxl.xml  # type: ignore[import-untyped]
+
+    if not openpyxl.xml.DEFUSEDXML:
+        raise RuntimeError(
+            "openpyxl is not using defusedxml: install defusedxml and do not set "
+            "OPENPYXL_DEFUSEDXML=False"
+        )
+
+
+def read_sheet_rows(job: SheetJob) -> tuple[list[list[Any]], str, list[str]]:
+    """Return (rows, engine, failures of the engines tried before) for one sheet.
+
+    Raises:
+        EngineError: every engine failed, or one failed in a way that settles it
+            (password, memory, cell limit).
+    """
+    failures: list[str] = []
+    readers: dict[str, Callable[[SheetJob], list[list[Any]]]] = {
+        "calamine": _calamine,
+        "openpyxl": _openpyxl,
+        "xlrd": _xlrd,
+    }
+    order = ENGINES[job.kind]
+    if job.long_shared_strings and "openpyxl" in order:
+        order = ("openpyxl", *(engine for engine in order if engine != "openpyxl"))
+    for engine in order:
+        try:
+            return readers[engine](job), engine, failures
+        except (EngineError, MemoryError, KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # pyo3's PanicException derives from BaseException
+            failures.append(f"{engine}: {type(exc).__name__}: {exc}")
+    raise EngineError(
+        "damaged",
+        "the file is damaged and none of the readers could open it",
+        "; ".join(failures),
+    )
+
+
+def _calamine(job: SheetJob) -> list[list[Any]]:
+    """Read with python-calamine, keeping column positions (no empty-area skipping)."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+    try:
+        with CalamineWorkbook.from_path(job.path) as workbook:
+            sheet = workbook.get_sheet_by_name(job.sheet)
+            rows: list[list[Any]] = sheet.to_python(
+                skip_empty_area=False, nrows=job.rows or None
+            )
+            return rows
+    except PasswordError:
+        raise EngineError("encrypted", "the file is password-protected (encrypted)") from None
+    except CalamineError as exc:
+        if "limit" in str(exc).lower():
+            raise EngineError(
+                "too_large", "the sheet is too large to import", str(exc)
+            ) from None
+        raise
+
+
+def _openpyxl(job: SheetJob) -> list[list[Any]]:
+    """Read with openpyxl in read-only, values-only mode, bounded by the real extent."""
+    ensure_defused_xml()
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        workbook = openpyxl.load_workbook(
+            job.path, read_only=True, data_only=True, keep_links=False, keep_vba=False
+        )
+    try:
+        if not workbook.sheetnames:
+            raise ValueError("openpyxl found no worksheets (Strict OOXML?)")
+        sheet = workbook[job.sheet]
+        sheet.reset_dimensions()
+        unescaped: dict[str, str] = {}  # shared strings repeat: decode each one once
+        return [
+            [_unescape(value, unescaped) if isinstance(value, str) else value for value in row]
+            for row in sheet.iter_rows(
+                max_row=job.rows or None, max_col=job.columns or None, values_only=True
+            )
+        ]
+    finally:
+        workbook.close()
+
+
+def _unescape(text: str, seen: dict[str, str]) -> str:
+    """Decode OOXML `_xHHHH_` escapes, which openpyxl's read-only mode leaves in."""
+    done = seen.get(text)
+    if done is None:
+        done = text
+        if "_x" in text:
+            done = _ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
+        seen[text] = done
+    return done
+
+
+def _xlrd(job: SheetJob) -> list[list[Any]]:
+    """Read .xls (BIFF2–8) with xlrd; dates per the workbook's date mode, errors kept."""
+    import xlrd
+
+    with open(os.devnull, "w", encoding="utf-8") as log:
+        book = xlrd.open_workbook(
+            job.path, on_demand=True, ignore_workbook_corruption=True, logfile=log
+        )
+        try:
+            names = book.sheet_names()
+            index = names.index(job.sheet) if job.sheet in names else job.index
+            sheet = book.sheet_by_index(index)
+            return [
+                [_xlrd_value(cell, book.datemode) for cell in sheet.row(row)]
+                for row in range(sheet.nrows)
+            ]
+        finally:
+            book.release_resources()
+
+
+def _xlrd_value(cell: Any, datemode: int) -> Cell:
+    """Convert one xlrd cell to a reader value."""
+    import xlrd
+
+    kind, value = cell.ctype, cell.value
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if kind == xlrd.XL_CELL_ERROR:
+        return CellError(ERROR_CODES.get(value, "#VALUE!"))
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            moment: datetime = xlrd.xldate.xldate_as_datetime(value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return float(value)
+        if value < 1:
+            return moment.time()
+        return moment.date() if float(value).is_integer() else moment
+    return str(value) if kind == xlrd.XL_CELL_TEXT else float(value)
+
+
+def list_sheets(job: ListJob) -> list[tuple[str, bool, int, int]]:
+    """Return (name, hidden, rows, columns) of every worksheet, for damaged containers.
+
+    Raises:
+        EngineError: no engine could open the workbook.
+    """
+    failures: list[str] = []
+    try:
+        return _calamine_list(job.path)
+    except Exception as exc:
+        failures.append(f"calamine: {exc!r}")
+    if job.kind == "xls":
+        try:
+            return _xlrd_list(job.path)
+        except Exception as exc:
+            failures.append(f"xlrd: {exc!r}")
+    raise EngineError(
+        "damaged",
+        "the file is damaged and none of the readers could open it",
+        "; ".join(failures),
+    )
+
+
+def _calamine_list(path: str) -> list[tuple[str, bool, int, int]]:
+    """List worksheets with calamine, measuring each (the container is small: an xls)."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    found: list[tuple[str, bool, int, int]] = []
+    with CalamineWorkbook.from_path(path) as workbook:
+        for meta in workbook.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            end = sheet.end
+            rows, columns = (end[0] + 1, end[1] + 1) if end else (0, 0)
+            found.append((meta.name, meta.visible != SheetVisibleEnum.Visible, rows, columns))
+    return found
+
+
+def _xlrd_list(path: str) -> list[tuple[str, bool, int, int]]:
+    """List worksheets with xlrd."""
+    import xlrd
+
+    with open(os.devnull, "w", encoding="utf-8") as log:
+        book = xlrd.open_workbook(path, ignore_workbook_corruption=True, logfile=log)
+        return [
+            (sheet.name, bool(sheet.visibility), sheet.nrows, sheet.ncols)
+            for sheet in book.sheets()
+        ]

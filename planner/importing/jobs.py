@@ -1,0 +1,101 @@
+"""What the worker process does with each job: read a sheet, a text file, or list sheets."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.importing import csvfile, engines
+from planner.importing.cells import RowCleaner
+from planner.importing.engines import EngineError, ListJob, SheetJob
+from planner.importing.sheetxml import ScanError, scan_half_xml
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from planner.importing.csvfile import CsvFormat
+    from planner.importing.model import Limits
+    from planner.importing.sheetscan import SheetScan
+
+__all__ = ["CsvJob", "EngineError", "ListJob", "SheetJob", "TailScanJob", "run"]
+
+
+@dataclass(frozen=True)
+class CsvJob:
+    """Parse a text file; with `count_only` report its extent instead of its rows."""
+
+    path: str
+    fmt: CsvFormat
+    sheet: str
+    limits: Limits
+    count_only: bool = False
+
+
+@dataclass(frozen=True)
+class TailScanJob:
+    """Pre-scan the tail of a worksheet part while the caller scans its head."""
+
+    path: str
+    member: str
+    split: int
+    limits: Limits
+
+
+def run(
+    job: object, send: Callable[[list[list[Any]]], None], chunk_cells: int
+) -> dict[str, Any]:
+    """Run one job, sending rows in chunks of about `chunk_cells` cells.
+
+    Returns:
+        The final report for the parent.
+
+    Raises:
+        EngineError: the job failed in a known way.
+        TypeError: the job is of no known kind.
+    """
+    if isinstance(job, SheetJob):
+        rows, engine, failures = engines.read_sheet_rows(job)
+        cleaner = _send_chunks(rows, job.sheet, send, chunk_cells)
+        return _report(cleaner, engine=engine, failures=failures)
+    if isinstance(job, CsvJob):
+        parsed = csvfile.read_rows(Path(job.path), job.fmt, job.sheet, job.limits)
+        if job.count_only:
+            return {"rows": len(parsed.rows), "columns": parsed.columns}
+        cleaner = _send_chunks(parsed.rows, job.sheet, send, chunk_cells)
+        cleaner.board.notices[:0] = parsed.notices
+        return _report(cleaner, engine="csv")
+    if isinstance(job, ListJob):
+        return {"sheets": engines.list_sheets(job)}
+    if isinstance(job, TailScanJob):
+        return {"scan": _tail_scan(job)}
+    raise TypeError(f"unknown job {job!r}")
+
+
+def _tail_scan(job: TailScanJob) -> SheetScan | None:
+    """Scan the tail half with our own fast path; None lets the caller scan it all."""
+    try:
+        with zipfile.ZipFile(job.path) as archive:
+            return scan_half_xml(
+                lambda: archive.open(job.member), job.limits, head=False, split=job.split
+            )
+    except (ScanError, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None
+
+
+def _send_chunks(
+    rows: list[list[Any]], sheet: str, send: Callable[[list[list[Any]]], None], chunk_cells: int
+) -> RowCleaner:
+    """Clean and send rows in slices; return the cleaner with its notices."""
+    cleaner = RowCleaner(sheet)
+    width = max(1, len(rows[0]) if rows else 1)
+    step = max(1, chunk_cells // width)
+    for start in range(0, len(rows), step):
+        send(cleaner.feed(rows[start : start + step]))
+    return cleaner
+
+
+def _report(cleaner: RowCleaner, **fields: Any) -> dict[str, Any]:
+    """Build the final report: the given fields plus the cleaner's notices and counts."""
+    return {**fields, "notices": cleaner.board.notices, "counts": cleaner.board.counts}

@@ -1,0 +1,317 @@
+"""Check every row of an import before anything is written: a reason per cell, never a guess.
+
+Each data row becomes a RowResult (ok, warning or error) with a CellResult per field, read
+through the same FieldSpecs as editing and paste. Duplicate keys are reported on every row
+involved, naming the others, and never silently dropped. Quantities such as "~3M", "many",
+"1 pair" or "2-3" are errors, and so are Excel errors (#N/A) in number and date columns.
+
+Modes: `add` creates new records only (an existing key is an error), `update` changes
+records found by key (an unknown key is an error; empty cells keep the stored value) and
+`replace` makes the records the file names match it (BOM: the product's lines are replaced;
+build plan: the product's quantities in the file's periods).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from planner.families import Family
+from planner.fields import Context, FieldError
+from planner.importing.field_specs import NUMERIC, UNIT_FACTORS, Lookups, field_spec
+from planner.importing.table import cell_text, error_code
+from planner.shapes import Shape
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from planner.importing.magnet_text import MagnetGuess
+    from planner.importing.mapping import ColumnMapping
+    from planner.importing.table import TableGuess
+    from planner.workspace import Workspace
+
+MODES = ("add", "update", "replace")
+_CACHE_PER_FIELD = 4096  # distinct values remembered per field (grades, sizes, units ...)
+OK, WARNING, ERROR = "ok", "warning", "error"
+_RANK = {OK: 0, WARNING: 1, ERROR: 2}
+
+
+class ImportCancelledError(Exception):
+    """The user cancelled a long import step; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """Callbacks for long steps: progress reports and a cancel request.
+
+    Attributes:
+        progress: Called with (done, total) now and then.
+        cancel: Polled; returning True stops the step (nothing is written).
+    """
+
+    progress: Callable[[int, int], None] | None = None
+    cancel: Callable[[], bool] | None = None
+
+    def tick(self, done: int, total: int) -> None:
+        """Report progress and raise ImportCancelledError when cancel asks to stop."""
+        if self.cancel is not None and self.cancel():
+            raise ImportCancelledError("cancelled: nothing was written")
+        if self.progress is not None:
+            self.progress(done, total)
+
+
+@dataclass(frozen=True)
+class CellResult:
+    """One field of one row: the value to store, or why it cannot be.
+
+    Attributes:
+        value: The parsed value (None when empty or refused).
+        status: "ok", "warning" or "error".
+        reason: Why, when the status is not ok.
+    """
+
+    value: Any
+    status: str = OK
+    reason: str = ""
+
+
+@dataclass
+class RowResult:
+    """One data row of the sheet after validation.
+
+    Attributes:
+        source_row: 0-based row index in the sheet.
+        status: "ok", "warning" or "error" (the worst of its cells and messages).
+        messages: Row-level messages, in words a buyer understands.
+        cells: Field -> result, for the mapped fields.
+        action: "insert", "update" or "skip".
+        key: The record's key (part number, product name, order reference ...).
+        target: Primary key of the existing record an update changes.
+        record: Column values to write to the kind's table.
+        parent: BOM and build plan: the product name.
+        new_part: BOM: values of the magnet part to create, when it does not exist.
+        magnet: BOM: what the line's text says about a magnet.
+    """
+
+    source_row: int
+    status: str = OK
+    messages: list[str] = field(default_factory=list)
+    cells: dict[str, CellResult] = field(default_factory=dict)
+    action: str = "insert"
+    key: str | None = None
+    target: Any = None
+    record: dict[str, Any] = field(default_factory=dict)
+    parent: str | None = None
+    new_part: dict[str, Any] | None = None
+    magnet: MagnetGuess | None = None
+
+    def note(self, message: str, status: str = OK) -> None:
+        """Add a message and raise the row's status to at least `status`."""
+        self.messages.append(message)
+        self.raise_to(status)
+
+    def raise_to(self, status: str) -> None:
+        """Raise the row's status to at least `status`."""
+        if _RANK[status] > _RANK[self.status]:
+            self.status = status
+
+    def value(self, name: str) -> Any:
+        """Return the parsed value of a field (None when absent, empty or refused)."""
+        cell = self.cells.get(name)
+        return cell.value if cell is not None else None
+
+    def problems(self) -> list[str]:
+        """Return every cell reason and non-ok message, for reports."""
+        cells = [f"{n}: {c.reason}" for n, c in self.cells.items() if c.status != OK]
+        return cells + [m for m in self.messages if m]
+
+
+@dataclass
+class ImportPreview:
+    """The validated import, ready to show, export as an error workbook, or commit.
+
+    Attributes:
+        kind: Import kind.
+        mode: "add", "update" or "replace".
+        rows: One result per data row.
+        mapping: The column mapping used.
+        guess: The table found in the sheet.
+        product: The product a BOM without a parent column goes under.
+        notes: Import-wide remarks (products to create, ignored columns ...).
+    """
+
+    kind: str
+    mode: str
+    rows: list[RowResult]
+    mapping: ColumnMapping
+    guess: TableGuess
+    product: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any row has an error."""
+        return any(r.status == ERROR for r in self.rows)
+
+    def summary(self) -> dict[str, int]:
+        """Return row counts by status and by action."""
+        counts = {"rows": len(self.rows), OK: 0, "warnings": 0, "errors": 0}
+        counts |= {"insert": 0, "update": 0, "skip": 0}
+        for row in self.rows:
+            counts[{OK: OK, WARNING: "warnings", ERROR: "errors"}[row.status]] += 1
+            counts[row.action] += 1
+        return counts
+
+
+def read_cell(
+    kind: str, name: str, raw: object, unit: str | None, context: Context
+) -> CellResult:
+    """Read one cell into a field's value with the field's own rules and the header's unit."""
+    spec = field_spec(kind, name)
+    code = error_code(raw)
+    if code is not None:
+        if name in NUMERIC:
+            return CellResult(None, ERROR, f"Excel error {code} in the file")
+        return CellResult(None, WARNING, f"Excel error {code} in the file: left empty")
+    text = cell_text(raw)
+    if text and unit:
+        text = _with_unit(name, text, unit)
+    try:
+        return CellResult(spec.read(text, context))
+    except FieldError as exc:
+        return CellResult(None, ERROR, exc.reason)
+
+
+def _with_unit(name: str, text: str, unit: str) -> str:
+    factor = UNIT_FACTORS.get((name, unit))
+    if factor is not None:
+        from planner.values import ValueReadError, parse_number
+
+        try:
+            return repr(parse_number(text) * factor)
+        except ValueReadError:
+            return text
+    if (
+        name == "dimensions"
+        and unit in {"mm", "cm", "in"}
+        and not any(ch.isalpha() or ch == '"' for ch in text.replace("x", "").replace("X", ""))
+    ):
+        return f"{text} {unit}"
+    return text
+
+
+def _currency_from_header(name: str, unit: str | None, cell: CellResult) -> bool:
+    priced = name == "unit_price" and cell.value is not None
+    return priced and unit is not None and unit.isupper()
+
+
+def _context_after(context: Context, name: str, value: Any) -> Context:
+    if name == "family" and value is not None:
+        return Context(family=Family(value), shape=context.shape, suppliers=context.suppliers)
+    if name == "shape" and value is not None:
+        return Context(family=context.family, shape=Shape(value), suppliers=context.suppliers)
+    return context
+
+
+class CellCache:
+    """Remembers how a field read a cell value, so the thousands of repeats in a long sheet
+    (grades, sizes, currencies, quantities) are parsed once per validation.
+
+    The key holds everything `read_cell` depends on: field, value (with its type: True is
+    not 1 here), unit and the context's family and shape; suppliers do not change during
+    one validation. Each field remembers at most `_CACHE_PER_FIELD` values, so columns of
+    unique values (part numbers) cost no memory.
+    """
+
+    def __init__(self) -> None:
+        self._found: dict[str, dict[tuple[Any, ...], CellResult]] = {}
+
+    def read(
+        self, kind: str, name: str, raw: object, unit: str | None, context: Context
+    ) -> CellResult:
+        """Return `read_cell(kind, name, raw, unit, context)`, remembered."""
+        known = self._found.setdefault(name, {})
+        key = (type(raw), raw, unit, context.family, context.shape)
+        cell = known.get(key)
+        if cell is None:
+            cell = read_cell(kind, name, raw, unit, context)
+            if len(known) < _CACHE_PER_FIELD and not isinstance(cell.value, list | dict):
+                known[key] = cell
+        return cell
+
+
+def read_row(
+    rows: Sequence[Sequence[object]],
+    row: int,
+    mapping: ColumnMapping,
+    lookups: Lookups,
+    cache: CellCache | None = None,
+) -> RowResult:
+    """Read every mapped cell of one row, in field order (family before grade ...)."""
+    from planner.importing.field_specs import KIND_FIELDS
+
+    cells = rows[row]
+    result = RowResult(row)
+    context = Context(suppliers=lookups.suppliers)
+    by_field = {m.field: m for m in mapping.matches.values()}
+    reader = cache.read if cache is not None else read_cell
+    for name in KIND_FIELDS[mapping.kind]:
+        match = by_field.get(name)
+        if match is None:
+            continue
+        raw = cells[match.column] if match.column < len(cells) else None
+        cell = reader(mapping.kind, name, raw, match.unit, context)
+        if _currency_from_header(name, match.unit, cell) and "currency" not in by_field:
+            result.cells["currency"] = CellResult(match.unit, OK, "currency from the header")
+        result.cells[name] = cell
+        result.raise_to(cell.status)
+        context = _context_after(context, name, cell.value)
+    return result
+
+
+def validate(
+    rows: Sequence[Sequence[object]],
+    guess: TableGuess,
+    mapping: ColumnMapping,
+    workspace: Workspace,
+    *,
+    mode: str = "add",
+    product: str | None = None,
+    monitor: Monitor | None = None,
+) -> ImportPreview:
+    """Validate every data row of the table; nothing is written.
+
+    Args:
+        rows: The sheet's cells.
+        guess: Where the table is.
+        mapping: Which column fills which field.
+        workspace: Where existing records are looked up.
+        mode: "add", "update" or "replace".
+        product: BOM: the product the lines go under when there is no parent column.
+        monitor: Progress and cancel callbacks; cancelling raises ImportCancelledError.
+    """
+    from planner.importing.row_rules import apply_kind_rules, mark_duplicates
+
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
+    lookups = Lookups.load(workspace)
+    preview = ImportPreview(mapping.kind, mode, [], mapping, guess, product)
+    data_rows = guess.data_rows()
+    monitor = monitor or Monitor()
+    cache = CellCache()
+    for done, row in enumerate(data_rows):
+        if done % 200 == 0:
+            monitor.tick(done, len(data_rows))
+        result = read_row(rows, row, mapping, lookups, cache)
+        apply_kind_rules(preview, result, rows, lookups)
+        preview.rows.append(result)
+    mark_duplicates(preview)
+    missing = mapping.missing()
+    if missing:
+        message = f"no column for {', '.join(missing)}: map one before importing"
+        preview.notes.append(message)
+        for result in preview.rows:
+            if result.action != "skip":
+                result.note(message, ERROR)
+    monitor.tick(len(data_rows), len(data_rows))
+    return preview

@@ -1,0 +1,196 @@
+"""Commit: one transaction, audit rows, and an undo that restores the workspace exactly."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from sqlalchemy import select
+
+from planner.importing.commit import ImportRefusedError, commit, undo_import
+from planner.importing.mapping import map_columns
+from planner.importing.table import guess_table
+from planner.importing.validate import ImportCancelledError, ImportPreview, Monitor, validate
+from planner.schema import AuditEntry, Base, BomLine, Part, Product, Supplier
+from planner.workspace import ValidationError, Workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+Row = list[object]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    ws = Workspace.create(tmp_path / "w.magplan")
+    ws.insert(Supplier(name="Ningbo Magnet Co", country="CN"), operation="t")
+    part, _ = ws.insert(Part(part_number="M-1", family="sintered_ndfeb"), operation="t")
+    product, _ = ws.insert(Product(name="Motor"), operation="t")
+    ws.insert(
+        BomLine(parent_id=product.id, child_part_id=part.id, pieces_per_unit=16), operation="t"
+    )
+    yield ws
+    ws.close()
+
+
+def dump(workspace: Workspace) -> dict[str, list[dict[str, Any]]]:
+    """Return every table but the audit log, row by row, in key order."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    with workspace.transaction() as session:
+        for table in Base.metadata.sorted_tables:
+            if table.name == "audit_log":
+                continue
+            rows = session.execute(select(table).order_by(*table.primary_key.columns))
+            tables[table.name] = [dict(r._mapping) for r in rows]
+    return tables
+
+
+def prepare(
+    rows: list[Row], workspace: Workspace, kind: str = "bom", **options: Any
+) -> ImportPreview:
+    guess = guess_table(rows)
+    return validate(rows, guess, map_columns(rows, guess, kind), workspace, **options)
+
+
+BOM: list[Row] = [
+    ["Part #", "Description", "Qty"],
+    ["", "6x3mm Neodimium Magnet", 8],
+    ["MAG-52", "N52 12x5x3mm magnet", 4],
+    ["", "NEMA 17 stepper motor", 2],
+    ["M-1", "rotor segment", 12],
+]
+
+
+def test_bom_import_creates_product_parts_and_lines_and_undo_restores(
+    workspace: Workspace,
+) -> None:
+    before = dump(workspace)
+    audits = workspace.count(AuditEntry)
+    preview = prepare(BOM, workspace, product="Printer")
+    result = commit(workspace, preview)
+    assert result.imported_rows == [1, 2, 4]
+    assert result.skipped_rows == {
+        3: "not a magnet: skipped; contains magnets (information only)"
+    }
+    assert len(result.inserted["products"]) == 1
+    assert len(result.inserted["parts"]) == 2
+    assert len(result.inserted["bom_lines"]) == 3
+    parts = {p.part_number: p for p in workspace.all(Part)}
+    assert parts["Printer-2"].dimensions == "disc ⌀6 × 3 mm"
+    assert (parts["MAG-52"].grade, parts["MAG-52"].shape) == ("N52", "block")
+    assert workspace.count(AuditEntry) == audits + 6
+    assert {c.entity for c in result.changes} == {"products", "parts", "bom_lines"}
+    undo_import(workspace, result)
+    assert dump(workspace) == before
+
+
+def test_replace_mode_replaces_the_products_lines_and_undo_brings_them_back(
+    workspace: Workspace,
+) -> None:
+    before = dump(workspace)
+    rows: list[Row] = [["Description", "Qty"], ["N42 magnet 10x5x2", 3]]
+    result = commit(workspace, prepare(rows, workspace, product="Motor", mode="replace"))
+    lines = workspace.all(BomLine)
+    assert [line.pieces_per_unit for line in lines] == [3.0]
+    assert len(result.deleted["bom_lines"]) == 1
+    undo_import(workspace, result)
+    assert dump(workspace) == before
+
+
+def test_update_mode_and_undo_restore_previous_values_and_versions(
+    workspace: Workspace,
+) -> None:
+    before = dump(workspace)
+    rows: list[Row] = [
+        ["Part number", "Grade", "Unit price", "Currency"],
+        ["M-1", "N45SH", 2, "€"],
+    ]
+    result = commit(workspace, prepare(rows, workspace, kind="parts", mode="update"))
+    part = workspace.all(Part)[0]
+    assert (part.grade, part.unit_price, part.currency, part.version) == (
+        "N45SH",
+        2.0,
+        "EUR",
+        2,
+    )
+    assert result.updated["parts"][0][1]["grade"] is None
+    undo_import(workspace, result)
+    assert dump(workspace) == before
+
+
+def test_rows_with_errors_refuse_the_whole_import(workspace: Workspace) -> None:
+    before = dump(workspace)
+    rows: list[Row] = [
+        ["Description", "Qty"],
+        ["N42 magnet 10x5x2", 3],
+        ["N35 magnet 6x3", "~3M"],
+    ]
+    preview = prepare(rows, workspace, product="Printer")
+    with pytest.raises(ImportRefusedError, match="1 row"):
+        commit(workspace, preview)
+    assert dump(workspace) == before
+    result = commit(workspace, preview, skip_errors=True)
+    assert result.imported_rows == [1]
+    assert "not a number" in result.skipped_rows[2]
+
+
+def test_a_refused_record_rolls_everything_back(workspace: Workspace) -> None:
+    before = dump(workspace)
+    preview = prepare(BOM, workspace, product="Printer")
+    preview.rows[-1].record["pieces_per_unit"] = -1  # the workspace's CHECK refuses it
+    with pytest.raises(ValidationError):
+        commit(workspace, preview)
+    assert dump(workspace) == before
+
+
+def test_cancel_writes_nothing(workspace: Workspace) -> None:
+    before = dump(workspace)
+    calls = iter([False, True])
+    preview = prepare(BOM * 60, workspace, product="Printer")
+    with pytest.raises(ImportCancelledError):
+        commit(workspace, preview, monitor=Monitor(cancel=lambda: next(calls, True)))
+    assert dump(workspace) == before
+
+
+def test_build_plan_wide_import_and_undo(workspace: Workspace) -> None:
+    before = dump(workspace)
+    rows: list[Row] = [["Product", "Jan 2027", "Feb 2027"], ["Motor", 100, 120], ["New", 5, ""]]
+    seen: list[tuple[int, int]] = []
+    preview = prepare(rows, workspace, kind="build-plan")
+    result = commit(
+        workspace, preview, monitor=Monitor(progress=lambda a, b: seen.append((a, b)))
+    )
+    assert len(result.inserted["build_plan"]) == 3
+    assert result.inserted["build_plan"][0][1] == date(2027, 1, 1)
+    assert seen[-1] == (2, 2)
+    again = prepare(rows, workspace, kind="build-plan", mode="replace")
+    second = commit(workspace, again)
+    assert len(second.updated["build_plan"]) == 3
+    undo_import(workspace, second)
+    undo_import(workspace, result)
+    assert dump(workspace) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "rows"),
+    [
+        ("suppliers", [["Name", "Country", "Lead time"], ["Pune Magnetics", "India", 56]]),
+        ("stock", [["Part number", "On hand", "Safety stock"], ["M-1", 500, 100]]),
+        ("orders", [["PO", "Part number", "Supplier", "Qty"],
+                    ["PO-1", "M-1", "Ningbo Magnet Co", 5]]),
+        ("licences", [["Licence", "Supplier", "Status", "Submitted"],
+                      ["L-1", "Ningbo Magnet Co", "submitted", "2026-11-02"]]),
+        ("parts", [["Part number", "Description", "Dimensions"],
+                   ["P-7", "N42SH ring", "10x5x3 ring"]]),
+    ],
+)  # fmt: skip
+def test_other_kinds_import_and_undo(kind: str, rows: list[Row], workspace: Workspace) -> None:
+    before = dump(workspace)
+    preview = prepare(rows, workspace, kind=kind)
+    assert not preview.has_errors, [r.problems() for r in preview.rows]
+    result = commit(workspace, preview)
+    assert sum(len(keys) for keys in result.inserted.values()) == 1
+    undo_import(workspace, result)
+    assert dump(workspace) == before
