@@ -202,8 +202,8 @@ def _create(args: argparse.Namespace, sample: bool) -> int:
 # Subcommands that live in their own modules; each has `register(subparsers)`.
 COMMAND_MODULES: tuple[str, ...] = (
     "planner.cli_licences",
-    "planner.cli_import",
     "planner.cli_plan",
+    "planner.cli_import",
 )
 
 

@@ -9,7 +9,7 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SUITES = ["startup", "parts_table"]
+SUITES = ["startup", "parts_table", "plan_engine"]
 
 
 def main() -> int:
