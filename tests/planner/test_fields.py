@@ -70,7 +70,7 @@ def test_spec_headers_and_required_fields() -> None:
         spec(PART_FIELDS, "part_number").read("  ")
     with pytest.raises(FieldError, match="more than 0"):
         spec(BOM_FIELDS, "pieces_per_unit").read("0")
-    with pytest.raises(FieldError, match="at most 99.9"):
+    with pytest.raises(FieldError, match=r"at most 99\.9"):
         spec(BOM_FIELDS, "scrap_pct").read("100")
     assert spec(ORDER_FIELDS, "status").read("Open") == "open"
     assert spec(PART_FIELDS, "currency").read("€") == "EUR"
@@ -110,7 +110,7 @@ def test_dimensions_set_the_shape_too(ws: Workspace) -> None:
 
 
 def test_duplicate_part_number_is_refused(ws: Workspace) -> None:
-    with pytest.raises(FieldError, match="(?i)MG-1002 already exists"):
+    with pytest.raises(FieldError, match=r"(?i)MG-1002 already exists"):
         part_changes(ws, _id(ws, "MG-1001"), "part_number", "mg-1002")
 
 

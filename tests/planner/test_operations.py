@@ -78,8 +78,9 @@ def test_deleting_a_product_restores_with_sub_assembly_links(ws: Workspace) -> N
     before = _snapshot(ws)
     rotor = next(p for p in ws.all(Product) if p.name == "EPS-M200 rotor")
     removed, _ = delete_with_dependents(ws, Product, [rotor.id], operation="delete product")
-    assert not [line for line in ws.all(BomLine) if rotor.id in (line.parent_id,
-                                                                 line.child_product_id)]
+    assert not [
+        line for line in ws.all(BomLine) if rotor.id in (line.parent_id, line.child_product_id)
+    ]
     restore(ws, removed, operation="undo")
     assert _snapshot(ws) == before
 
@@ -96,10 +97,15 @@ def test_build_quantities_set_clear_and_revert(ws: Workspace) -> None:
     dec, jan = date(2026, 12, 1), date(2027, 1, 1)
     far = date(2030, 1, 1)
     previous, change = set_build_quantities(
-        ws, [(motor.id, dec, 100.0), (motor.id, jan, None), (motor.id, far, 5.0)],
+        ws,
+        [(motor.id, dec, 100.0), (motor.id, jan, None), (motor.id, far, 5.0)],
         operation="paste",
     )
-    assert previous == [(motor.id, dec, 18000.0), (motor.id, jan, 19000.0), (motor.id, far, None)]
+    assert previous == [
+        (motor.id, dec, 18000.0),
+        (motor.id, jan, 19000.0),
+        (motor.id, far, None),
+    ]
     assert ws.get(BuildPlanEntry, (motor.id, dec)).quantity == 100  # type: ignore[union-attr]
     assert ws.get(BuildPlanEntry, (motor.id, jan)) is None
     assert len(change.ids) == 3
@@ -111,8 +117,11 @@ def test_build_quantities_set_clear_and_revert(ws: Workspace) -> None:
 def test_negative_build_quantity_is_refused_whole(ws: Workspace) -> None:
     motor = ws.all(Product)[0]
     with pytest.raises(ValidationError, match="negative"):
-        set_build_quantities(ws, [(motor.id, date(2026, 12, 1), 5.0),
-                                  (motor.id, date(2027, 1, 1), -1.0)], operation="paste")
+        set_build_quantities(
+            ws,
+            [(motor.id, date(2026, 12, 1), 5.0), (motor.id, date(2027, 1, 1), -1.0)],
+            operation="paste",
+        )
 
 
 def test_set_stock_creates_the_row_when_missing(tmp_path: Path) -> None:
