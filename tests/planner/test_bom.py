@@ -9,8 +9,14 @@ from planner.bom import BomCycleError, BomEdge, part_multipliers, where_used
 NAMES = {1: "Motor", 2: "Rotor", 3: "Sensor kit"}
 
 
-def edge(parent: int, *, part: int | None = None, product: int | None = None,
-         pieces: float = 1, scrap: float = 0) -> BomEdge:
+def edge(
+    parent: int,
+    *,
+    part: int | None = None,
+    product: int | None = None,
+    pieces: float = 1,
+    scrap: float = 0,
+) -> BomEdge:
     return BomEdge(parent, part, product, pieces, scrap)
 
 

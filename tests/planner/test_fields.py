@@ -115,8 +115,9 @@ def test_duplicate_part_number_is_refused(ws: Workspace) -> None:
 
 
 def test_supplier_by_name(ws: Workspace) -> None:
-    changes = part_changes(ws, _id(ws, "MG-1001"), "supplier_id",
-                           "pune permanent magnets pvt. ltd. (fictional)")
+    changes = part_changes(
+        ws, _id(ws, "MG-1001"), "supplier_id", "pune permanent magnets pvt. ltd. (fictional)"
+    )
     assert isinstance(changes["supplier_id"], int)
     with pytest.raises(FieldError, match="no supplier named"):
         part_changes(ws, _id(ws, "MG-1001"), "supplier_id", "Nobody Ltd")
@@ -124,8 +125,14 @@ def test_supplier_by_name(ws: Workspace) -> None:
 
 def test_new_part_is_validated_in_row_context(ws: Workspace) -> None:
     values = new_part_values(
-        ws, {"part_number": "MG-2000", "family": "SmCo 2:17", "grade": "YXG-28",
-             "dimensions": "⌀6 x 2.5mm", "stated_mass_g": "0,6"}
+        ws,
+        {
+            "part_number": "MG-2000",
+            "family": "SmCo 2:17",
+            "grade": "YXG-28",
+            "dimensions": "⌀6 x 2.5mm",
+            "stated_mass_g": "0,6",
+        },
     )
     assert values["family"] == "sm2co17"
     assert values["grade"] == "YXG-28"
