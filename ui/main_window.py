@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QStandardPaths, Qt, Slot
+from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from planner.storage import WorkspaceError, backup_sqlite
 
+from ui.alerts_badge import install_alert_badges
 from ui.menus import build_menus, fill_recent_menu
 from ui.pages import PAGES
 from ui.paste_report import show_paste_report
@@ -47,8 +48,12 @@ class MainWindow(QMainWindow):
     Attributes:
         undo_stack: The one undo stack for every edit in the open workspace.
         session: The open workspace, or None.
+
+    Signals:
+        session_opened: The new session after a workspace opened, None after it closed.
     """
 
+    session_opened = Signal(object)
     recent_menu: QMenu
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
@@ -69,6 +74,7 @@ class MainWindow(QMainWindow):
         self._connect_start_page()
         self._refresh_recent()
         self._show_workspace_state()
+        install_alert_badges(self)
         self.resize(1360, 860)
         self._restore_geometry()
 
@@ -134,6 +140,8 @@ class MainWindow(QMainWindow):
         page = spec.build(self.undo_stack, self.settings)
         page.status_message.connect(self._on_page_status_message)
         page.pasted.connect(self.show_paste_report)
+        if hasattr(page, "navigate"):  # pages linking to others (the Dashboard)
+            page.navigate.connect(self.show_page)
         slot = self.stack.widget(keys.index(key) + 1)
         assert slot is not None
         self.stack.insertWidget(keys.index(key) + 1, page)
@@ -199,6 +207,7 @@ class MainWindow(QMainWindow):
             self.show_page("products")
         else:
             self._on_navigation_row_changed(self.navigation.currentRow())
+        self.session_opened.emit(self.session)
 
     def close_workspace(self) -> None:
         """Close the open workspace (its data is already saved)."""
@@ -213,6 +222,7 @@ class MainWindow(QMainWindow):
         self.session.close()
         self.session.deleteLater()
         self.session = None
+        self.session_opened.emit(None)
         self._show_workspace_state()
 
     @Slot()
@@ -366,21 +376,16 @@ class MainWindow(QMainWindow):
         self.handle_dropped(paths)
 
     def handle_dropped(self, paths: list[Path]) -> None:
-        """Open a dropped workspace; explain what happens with dropped spreadsheets."""
+        """Open a dropped workspace, or the import wizard for a dropped spreadsheet."""
         for path in paths:
             if path.suffix.lower() == ".magplan":
                 self.open_workspace(path)
                 return
         sheets = [p for p in paths if p.suffix.lower() in SPREADSHEET_SUFFIXES]
         if sheets:
-            QMessageBox.information(
-                self,
-                "Spreadsheet import",
-                f"<b>{sheets[0].name}</b><br><br>Importing spreadsheets (BOMs, parts, build "
-                "plans, stock, orders, licences) will open the import wizard here. The "
-                "wizard is not built yet; until then, copy the rows in Excel and paste them "
-                "into a table with Ctrl+V.",
-            )
+            from ui.import_wizard import start_import
+
+            start_import(self, sheets[0])
         else:
             names = ", ".join(p.name for p in paths)
             QMessageBox.warning(self, "Cannot open", f"{names}: not a workspace or spreadsheet")

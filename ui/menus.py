@@ -66,6 +66,16 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         tip="Build and open a fresh copy of the sample workspace",
     )
     file_menu.addAction(actions["sample"])
+    actions["import"] = _action(
+        window,
+        "&Import…",
+        lambda: _start_import(window),
+        shortcut="Ctrl+I",
+        icon_name="import",
+        tip="Import BOM lines, parts, a build plan, stock, orders, licences or suppliers "
+        "from a spreadsheet",
+    )
+    file_menu.addAction(actions["import"])
     file_menu.addSeparator()
     actions["save_copy"] = _action(
         window, "Save a &copy as…", window.save_copy_as, shortcut=Key.SaveAs, icon_name="save"
@@ -88,6 +98,12 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     actions["about"] = _action(window, "&About Magnet Planner", lambda: show_about(window))
     help_menu.addAction(actions["about"])
     return actions
+
+
+def _start_import(window: MainWindow) -> None:
+    from ui.import_wizard import start_import  # loaded on first use: start-up stays lean
+
+    start_import(window)
 
 
 def _edit_menu(window: MainWindow, menu: QMenu, actions: dict[str, QAction]) -> None:

@@ -55,13 +55,37 @@ def _stock(undo_stack: QUndoStack, settings: Settings) -> Page:
     return StockPage(undo_stack=undo_stack, settings=settings)
 
 
+def _licences(undo_stack: QUndoStack, settings: Settings) -> Page:
+    from ui.licences_page import LicencesPage
+
+    return LicencesPage(undo_stack=undo_stack, settings=settings)
+
+
+def _rules(undo_stack: QUndoStack, settings: Settings) -> Page:
+    from ui.rules_page import RulesPage
+
+    return RulesPage(undo_stack=undo_stack, settings=settings)
+
+
+def _plan(undo_stack: QUndoStack, settings: Settings) -> Page:
+    from ui.plan_page import PlanPage
+
+    return PlanPage(undo_stack=undo_stack, settings=settings)
+
+
+def _dashboard(undo_stack: QUndoStack, settings: Settings) -> Page:
+    from ui.dashboard_page import DashboardPage
+
+    return DashboardPage(undo_stack=undo_stack, settings=settings)
+
+
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("dashboard", "Dashboard", "dashboard", _placeholder("dashboard")),
+    PageSpec("dashboard", "Dashboard", "dashboard", _dashboard),
     PageSpec("products", "Products & BOM", "products", _products),
     PageSpec("build-plan", "Build plan", "build-plan", _build_plan),
     PageSpec("stock", "Stock & orders", "stock", _stock),
-    PageSpec("licences", "Licences", "licences", _placeholder("licences")),
+    PageSpec("licences", "Licences", "licences", _licences),
     PageSpec("suppliers", "Suppliers", "suppliers", _placeholder("suppliers")),
-    PageSpec("plan", "Plan", "plan", _placeholder("plan")),
-    PageSpec("rules", "Rules", "rules", _placeholder("rules")),
+    PageSpec("plan", "Plan", "plan", _plan),
+    PageSpec("rules", "Rules", "rules", _rules),
 )

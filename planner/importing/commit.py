@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 
 from planner.importing.validate import ERROR, Monitor
 from planner.schema import (
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from planner.importing.validate import ImportPreview, RowResult
     from planner.workspace import Workspace
 
+_BATCH = 5_000  # rows per database call when inserting in bulk
 _MODELS: dict[str, type[Base]] = {
     "parts": Part, "suppliers": Supplier, "licences": Licence, "orders": Order, "stock": Stock,
 }  # fmt: skip
@@ -87,23 +88,19 @@ def _key(record: Base) -> Any:
     return keys[0] if len(keys) == 1 else keys
 
 
-def _full_values(table: Table, values: dict[str, Any]) -> dict[str, Any]:
-    """Return a new row's values for every column: given, else the scalar default or None.
+def _defaults(table: Table) -> dict[str, Any]:
+    """Return column -> value a new row gets when none is given (its scalar default or None).
 
-    The ORM fills the same defaults on insert; every row then has the same keys, so a
-    whole table goes to SQLite as one executemany.
+    The ORM fills the same defaults on insert. The autoincrement key is left out.
     """
-    full: dict[str, Any] = {}
+    found: dict[str, Any] = {}
     for column in table.columns:
-        if column.key in values:
-            full[column.key] = values[column.key]
-        elif column is table.autoincrement_column:
+        if column is table.autoincrement_column:
             continue
-        elif column.default is not None and column.default.is_scalar:
-            full[column.key] = column.default.arg  # type: ignore[attr-defined]
-        else:
-            full[column.key] = None
-    return full
+        default = column.default
+        is_scalar = default is not None and default.is_scalar
+        found[column.key] = default.arg if is_scalar else None  # type: ignore[union-attr]
+    return found
 
 
 @dataclass
@@ -124,6 +121,7 @@ class _Writer:
     parts: dict[str, int] = field(default_factory=dict)
     queued: dict[type[Base], list[dict[str, Any]]] = field(default_factory=dict)
     keys: dict[type[Base], list[Any]] = field(default_factory=dict)
+    monitor: Monitor = field(default_factory=Monitor)
 
     def add(self, record: Base) -> Base:
         self.session.add(record)
@@ -155,37 +153,69 @@ class _Writer:
         self.queued.clear()
 
     def _insert(self, model: type[Base], rows: list[dict[str, Any]]) -> list[Any]:
+        """Insert rows and their audit rows in batches; return their keys in order.
+
+        Batches keep each database call short: the GIL is released between them (the
+        GUI stays responsive while a worker thread imports) and cancel is checked.
+        """
         table = model.__table__
         assert isinstance(table, Table)
-        full = [_full_values(table, values) for values in rows]
+        defaults = _defaults(table)
+        # Every row gets every column, so each batch is one executemany.
+        full = [defaults | values for values in rows]
         primary = list(table.primary_key.columns)
-        if all(column.key in full[0] for column in primary):
-            keys = [_row_key(values, primary) for values in full]
-            self.session.execute(insert(table), full)
-        else:
-            statement = insert(table).returning(*primary, sort_by_parameter_order=True)
-            found = self.session.execute(statement, full).all()
-            keys = [row[0] if len(row) == 1 else tuple(row) for row in found]
-            for values, key in zip(full, keys, strict=True):
-                values[primary[0].key] = key
+        self._number(table, full)
+        keys: list[Any] = []
+        done = 0
+        for start in range(0, len(full), _BATCH):
+            batch = full[start : start + _BATCH]
+            if all(column.key in batch[0] for column in primary):
+                self.session.execute(insert(table), batch)
+                found = [_row_key(values, primary) for values in batch]
+            else:  # a server database hands out the keys itself
+                statement = insert(table).returning(*primary, sort_by_parameter_order=True)
+                found = [r[0] for r in self.session.execute(statement, batch)]
+                for values, key in zip(batch, found, strict=True):
+                    values[primary[0].key] = key
+            keys.extend(found)
+            self._audit_inserts(table.name, batch, found)
+            done += len(batch)
+            self.monitor.tick(done, len(full))
         self.result.inserted.setdefault(table.name, []).extend(keys)
+        return keys
+
+    def _number(self, table: Table, full: list[dict[str, Any]]) -> None:
+        """Give SQLite rows their integer keys here (max + 1 ...), so no RETURNING is needed.
+
+        The import's transaction is the only writer (the wizard is modal; the CLI is one
+        process); a concurrent insert would fail the unique key and roll everything back.
+        """
+        column = table.autoincrement_column
+        dialect = self.session.get_bind().dialect.name
+        if column is None or dialect != "sqlite" or column.key in full[0]:
+            return
+        last = self.session.scalar(select(func.max(column))) or 0
+        for key, values in enumerate(full, start=last + 1):
+            values[column.key] = key
+
+    def _audit_inserts(self, table: str, rows: list[dict[str, Any]], keys: list[Any]) -> None:
+        """Add the audit rows of inserted rows (what Workspace.audit writes, in bulk)."""
         at = datetime.now(UTC).isoformat(timespec="milliseconds")
         audits = [
             {
                 "at": at,
                 "who": self.workspace.user,
                 "operation": self.operation,
-                "entity": table.name,
+                "entity": table,
                 "entity_id": str(key),
                 "before": None,
                 "after": {name: _plain(value) for name, value in values.items()},
             }
-            for values, key in zip(full, keys, strict=True)
+            for values, key in zip(rows, keys, strict=True)
         ]
         audit_log = AuditEntry.__table__
         assert isinstance(audit_log, Table)
         self.session.execute(insert(audit_log), audits)
-        return keys
 
     def change(self, record: Base, values: dict[str, Any]) -> None:
         before = record_dict(record)
@@ -265,7 +295,7 @@ def commit(
         else:
             todo.append(row)
     with workspace.transaction() as session:
-        writer = _Writer(workspace, session, result, f"import {preview.kind}")
+        writer = _Writer(workspace, session, result, f"import {preview.kind}", monitor=monitor)
         if preview.kind in {"bom", "build-plan"}:
             _prepare_products(writer, preview, todo)
         if preview.kind == "bom":
