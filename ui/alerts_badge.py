@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.background import Task, run_in_background
 from ui.resources import STATUS_COLORS, icon
 
 if TYPE_CHECKING:
@@ -98,17 +99,37 @@ class AlertBadges(QObject):
         super().__init__(window)
         self._window = window
         self.message: QMessageBox | None = None
+        self.ready = False
+        self._task: Task[list[Alert]] | None = None
 
     @Slot(object)
     def on_session_opened(self, session: WorkspaceSession | None) -> None:
         """Follow a newly opened workspace (None: closed) and sum its alerts up."""
+        self.ready = False
         if session is None:
             self._set_badges(None, "")
             return
         session.changed.connect(self._on_session_changed)
-        found = current_alerts(session)
+        # Working out alerts loads the Chinese holiday calendar (~0.1 s): do it off the GUI
+        # thread so the window paints first; the badges and message follow.
+        # Started a moment later so it does not compete with the first paint.
+        QTimer.singleShot(250, lambda: self._start(session))
+
+    def _start(self, session: WorkspaceSession) -> None:
+        if self._window.session is not session:
+            return
+        self._task = run_in_background(
+            lambda _control: current_alerts(session),
+            on_success=lambda found: self._on_alerts_found(session, found),
+            on_error=lambda _exc, _trace: None,
+        )
+
+    def _on_alerts_found(self, session: WorkspaceSession, found: list[Alert]) -> None:
+        if self._window.session is not session:
+            return  # the workspace was closed or replaced meanwhile
         summary, counts = alerts_summary(session, found), alert_counts(session, found)
         self._set_badges(counts, summary)
+        self.ready = True
         if counts.total:
             self._show_message(session, summary)
 

@@ -48,10 +48,15 @@ def test_counts_follow_rule_overrides(
 def test_the_navigation_badge_shows_the_alert_count(
     make_main_window: Callable[[], MainWindow], sample_path: Path, qtbot: QtBot
 ) -> None:
+    from ui.alerts_badge import AlertBadges
+
     window = make_main_window()
     assert window.open_workspace(sample_path)
     session = window.session
     assert session is not None
+    badges = window.findChild(AlertBadges)
+    assert isinstance(badges, AlertBadges)
+    qtbot.waitUntil(lambda: badges.ready)  # worked out off the GUI thread
     counts = alert_counts(session)
     assert counts.licences > 0
     items = {
@@ -72,6 +77,7 @@ def test_opening_shows_a_non_modal_summary_and_closing_clears_badges(
     window.open_workspace(sample_path)
     badges = window.findChild(AlertBadges)
     assert isinstance(badges, AlertBadges)
+    qtbot.waitUntil(lambda: badges.ready)
     message = badges.message
     assert message is not None
     assert not message.isModal()
@@ -86,10 +92,15 @@ def test_opening_shows_a_non_modal_summary_and_closing_clears_badges(
 
 
 def test_badges_follow_changes(
-    make_main_window: Callable[[], MainWindow], sample_path: Path
+    make_main_window: Callable[[], MainWindow], sample_path: Path, qtbot: QtBot
 ) -> None:
+    from ui.alerts_badge import AlertBadges
+
     window = make_main_window()
     window.open_workspace(sample_path)
+    badges = window.findChild(AlertBadges)
+    assert isinstance(badges, AlertBadges)
+    qtbot.waitUntil(lambda: badges.ready)
     session = window.session
     assert session is not None
     before = alert_counts(session).rules
