@@ -21,8 +21,6 @@ from PySide6.QtWidgets import (
 
 from planner.rules import LicenceNeed
 
-from ui.bom_panel import BomPanel
-from ui.exposure_panel import ExposurePanel
 from ui.page import Page
 from ui.part_detail import PartDetail
 from ui.parts_columns import LICENCE, default_column_widths
@@ -34,6 +32,8 @@ from ui.table_view import ExcelTableView
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
 
+    from ui.bom_panel import BomPanel
+    from ui.exposure_panel import ExposurePanel
     from ui.session import WorkspaceSession
     from ui.settings import Settings
 
@@ -64,8 +64,7 @@ class ProductsPage(Page):
         self.table.setModel(self.proxy)
         self.table.setItemDelegate(PartsDelegate(self.table))
         self.detail = PartDetail()
-        self.bom = BomPanel(undo_stack=undo_stack)
-        self.exposure = ExposurePanel()
+        self._bom_panels: tuple[BomPanel, ExposurePanel] | None = None
         # Counting licence needs walks every row: coalesce bursts of edits into one count.
         self._summary_timer = QTimer(self, singleShot=True, interval=150)
         self._summary_timer.timeout.connect(self._update_summary)
@@ -115,11 +114,38 @@ class ProductsPage(Page):
         return self.parts_splitter
 
     def _bom_tab(self) -> QWidget:
+        # Filled when first shown: start-up builds and paints the parts tab only.
         self.bom_splitter = QSplitter(Qt.Orientation.Vertical)
-        self.bom_splitter.addWidget(self.bom)
-        self.bom_splitter.addWidget(self.exposure)
-        self.bom_splitter.setSizes([440, 360])
         return self.bom_splitter
+
+    def _bom_widgets(self) -> tuple[BomPanel, ExposurePanel]:
+        if self._bom_panels is None:
+            from ui.bom_panel import BomPanel
+            from ui.exposure_panel import ExposurePanel
+
+            bom, exposure = BomPanel(undo_stack=self.undo_stack), ExposurePanel()
+            self.bom_splitter.addWidget(bom)
+            self.bom_splitter.addWidget(exposure)
+            self.bom_splitter.setSizes([440, 360])
+            state = self.settings.state(type(self).__name__, "bom_splitter")
+            if state is not None:
+                self.bom_splitter.restoreState(state)
+            bom.product_selected.connect(exposure.set_product)
+            bom.part_selected.connect(self._on_bom_part_selected)
+            bom.pasted.connect(self.pasted)
+            bom.status_message.connect(self.status_message)
+            self._bom_panels = (bom, exposure)
+        return self._bom_panels
+
+    @property
+    def bom(self) -> BomPanel:
+        """The products list and BOM tree (built on first use)."""
+        return self._bom_widgets()[0]
+
+    @property
+    def exposure(self) -> ExposurePanel:
+        """The monthly exposure panel (built on first use)."""
+        return self._bom_widgets()[1]
 
     def _sync_bom_tab(self) -> None:
         self._bom_stale = False
@@ -140,10 +166,6 @@ class ProductsPage(Page):
         self.table.pasted.connect(self.pasted)
         self.table.status_message.connect(self.status_message)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
-        self.bom.product_selected.connect(self.exposure.set_product)
-        self.bom.part_selected.connect(self._on_bom_part_selected)
-        self.bom.pasted.connect(self.pasted)
-        self.bom.status_message.connect(self.status_message)
 
     # -- Page interface ----------------------------------------------------------------
 
@@ -168,7 +190,7 @@ class ProductsPage(Page):
         self.detail.set_session(session)
         # The BOM tab loads when first shown (start-up paints the parts tab only).
         self._bom_stale = session is not None
-        if session is None or self.tabs.currentIndex() == 1:
+        if self.tabs.currentIndex() == 1 or (session is None and self._bom_panels is not None):
             self._sync_bom_tab()
         self._apply_column_widths()
         self._update_summary()
@@ -196,7 +218,8 @@ class ProductsPage(Page):
         """Reimplemented from Page.save_state."""
         owner = type(self).__name__
         self.settings.set_state(owner, "parts_splitter", self.parts_splitter.saveState())
-        self.settings.set_state(owner, "bom_splitter", self.bom_splitter.saveState())
+        if self._bom_panels is not None:
+            self.settings.set_state(owner, "bom_splitter", self.bom_splitter.saveState())
         self.settings.set_state(
             owner, "parts_header", self.table.horizontalHeader().saveState()
         )
@@ -204,10 +227,10 @@ class ProductsPage(Page):
     def restore_state(self) -> None:
         """Reimplemented from Page.restore_state."""
         owner = type(self).__name__
-        for key, widget in (
-            ("parts_splitter", self.parts_splitter),
-            ("bom_splitter", self.bom_splitter),
-        ):
+        splitters = [("parts_splitter", self.parts_splitter)]
+        if self._bom_panels is not None:  # else restored when the tab is built
+            splitters.append(("bom_splitter", self.bom_splitter))
+        for key, widget in splitters:
             state = self.settings.state(owner, key)
             if state is not None:
                 widget.restoreState(state)
