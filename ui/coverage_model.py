@@ -12,7 +12,7 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPainter, QPen
+from PySide6.QtGui import QBrush, QPainter, QPen
 from PySide6.QtWidgets import QStyledItemDelegate
 
 from planner.plan_model import NEVER
@@ -62,7 +62,13 @@ _ROLES = frozenset(
     | {KeyRole, StatusRole, RunoutRole}
 )
 _VIEW_ROLES = [DISPLAY, EditTextRole, SortRole, BACKGROUND, TOOLTIP, StatusRole, RunoutRole]
-_BACKGROUNDS = {FIRM: FIRM_BACKGROUND, PENDING: PENDING_BACKGROUND, SHORT: SHORT_BACKGROUND}
+# Brushes made once: a QColor returned from data() is converted to a new brush per call.
+_BACKGROUNDS = {
+    FIRM: QBrush(FIRM_BACKGROUND),
+    PENDING: QBrush(PENDING_BACKGROUND),
+    SHORT: QBrush(SHORT_BACKGROUND),
+}
+_TEXT = QBrush(CELL_TEXT)
 _EPS = 1e-6
 
 
@@ -80,6 +86,7 @@ class CoverageModel(QAbstractTableModel):
         self.firm_only = False
         self._bounds: list[int] = []
         self._runout_period: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        self._rows: dict[tuple[bool, int], tuple[list[str], list[Any]]] = {}
 
     # -- domain interface -----------------------------------------------------------------
 
@@ -87,6 +94,7 @@ class CoverageModel(QAbstractTableModel):
         """Show another plan (None: nothing)."""
         self.beginResetModel()
         self.plan = plan
+        self._rows = {}
         self._bounds = [] if plan is None else [int(b) for b in plan.snapshot.bounds]
         self._runout_period = ({}, {})
         if plan is not None:
@@ -163,11 +171,20 @@ class CoverageModel(QAbstractTableModel):
             return 0
         return len(FIXED_COLUMNS) + self.plan.snapshot.period_count
 
-    def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:
+    def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:  # noqa: PLR0911 - hot path
         """Reimplemented from QAbstractItemModel.data."""
-        if role not in _ROLES or not index.isValid() or self.plan is None:
+        if role not in _ROLES or self.plan is None:
             return None
         row, column = index.row(), index.column()
+        if column >= 2:  # period cells: the hot path while scrolling
+            if role == DISPLAY:
+                return self._row_cells(row)[0][column - 2]
+            if role == BACKGROUND:
+                return self._row_cells(row)[1][column - 2]
+            if role == ALIGN:
+                return RIGHT
+            if role == FOREGROUND:
+                return _TEXT
         if role == KeyRole:
             return int(self.plan.snapshot.parts.id[row])
         if column == 0:
@@ -199,6 +216,27 @@ class CoverageModel(QAbstractTableModel):
                 return f"Stock lasts the whole horizon ({view})"
             return f"Stock falls below zero on {ordinal_text(day)} ({view})"
         return LEFT if role == ALIGN else None
+
+    def _row_cells(self, row: int) -> tuple[list[str], list[Any]]:
+        """Return a row's cell texts and backgrounds in the view shown, computed once.
+
+        Qt asks for several roles of every visible cell on each scroll step; formatting
+        numbers and classifying cells one numpy scalar at a time made scrolling 1.65× slower
+        than a plain model (`make bench`).
+        """
+        key = (self.firm_only, row)
+        cached = self._rows.get(key)
+        if cached is None:
+            plan = self.plan
+            assert plan is not None
+            stock = plan.stock_firm if self.firm_only else plan.stock_with_pending
+            values = stock[row].tolist()
+            texts = [pieces_text(value) for value in values]
+            backgrounds = [
+                _BACKGROUNDS[self.cell_class(row, period)] for period in range(len(values))
+            ]
+            cached = self._rows[key] = (texts, backgrounds)
+        return cached
 
     def _cell_data(self, row: int, period: int, role: int) -> Any:
         plan = self.plan

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -29,11 +30,12 @@ from PySide6.QtWidgets import (
 from planner.importing.validate import MODES
 from planner.schema import Product
 
-from ui.import_state import KIND_LABELS, MODE_LABELS, ImportState, load_file, mode_help
+from ui.import_state import KIND_LABELS, MODE_LABELS, ImportState, mode_help
+from ui.import_steps import load_file
 from ui.resources import icon
 
 if TYPE_CHECKING:
-    from ui.import_state import Loaded
+    from ui.import_steps import Loaded
     from ui.import_wizard import ImportWizard
 
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
@@ -194,6 +196,13 @@ class FilePage(StepPage):
         self.state.path = path
         self.state.forget_file()
         self.file_status.setText("")
+        self.ready_changed.emit()
+        if not path.is_file():
+            self.wizard.show_error(
+                f"{path.name} was not found: check the folder and the name, "
+                "or choose the file with Browse…"
+            )
+            return
         self.wizard.show_error("")
         if not self._product_touched():
             self._default_product = path.stem
@@ -338,6 +347,9 @@ class SheetPage(StepPage):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
             if sheet.hidden:
                 item.setIcon(0, icon("info"))
+            if sheet.hidden or not sheet.rows:
+                for column in range(4):
+                    item.setForeground(column, QBrush(QColor("#8a8f98")))
             self.sheets.addTopLevelItem(item)
         self.sheets.blockSignals(False)
         for column in range(3):

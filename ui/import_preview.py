@@ -28,7 +28,7 @@ from planner.importing.mapping import field_label
 from planner.importing.table import cell_text
 
 from ui.import_pages import StepPage, hint_label
-from ui.import_state import Checked, check_and_sort, row_category
+from ui.import_steps import Checked, check_and_sort, row_category
 from ui.resources import icon
 from ui.roles import StatusRole
 
@@ -46,6 +46,7 @@ CATEGORY_LABELS = {"ok": "OK", "warning": "Warnings", "error": "Errors", "skippe
 _ICONS = {"ok": "not-required", "warning": "warning", "error": "error", "skipped": "info"}
 _CELL_COLOURS = {"error": "#f8c9c4", "warning": "#fff2b3"}
 _GREY = "#8a8f98"
+_MAGNET = "#1f6f43"  # a recognised magnet stands out among the skipped lines
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 
 
@@ -181,8 +182,10 @@ class PreviewModel(QAbstractTableModel):
                 return icon(_ICONS[kind])
         elif role == _DISPLAY:
             return magnet_text(result)
+        elif role == Qt.ItemDataRole.ForegroundRole and result.new_part is not None:
+            return QBrush(QColor(_MAGNET))
         elif role == Qt.ItemDataRole.ToolTipRole and result.magnet is not None:
-            return "; ".join(result.magnet.reasons)
+            return f"{magnet_text(result)}\n{'; '.join(result.magnet.reasons)}"
         return self._grey(kind, role)
 
     def _field_data(
@@ -313,14 +316,25 @@ class PreviewPage(StepPage):
             button.setEnabled(wanted is None or count > 0)
         self.show_only(None)
         self.filter_buttons[None].setChecked(True)
-        notes = preview.notes[:4] + ([f"… {len(preview.notes) - 4} more"] if len(
-            preview.notes) > 4 else [])  # fmt: skip
+        notes = [self._headline(), *preview.notes[:4]]
+        if len(preview.notes) > 4:
+            notes.append(f"… and {len(preview.notes) - 4} more notes")
         self.notes.setText("\n".join(notes))
-        self.notes.setVisible(bool(notes))
         self.skip_box.setEnabled(self.counts["error"] > 0)
         self.skip_box.setChecked(self.state.skip_errors and self.counts["error"] > 0)
         self._size_columns()
         self._explain()
+
+    def _headline(self) -> str:
+        counts = self.counts
+        good = counts["ok"] + counts["warning"]
+        text = f"{good:,} row{'s' if good != 1 else ''} can be imported"
+        if counts["error"]:
+            text += f", {counts['error']:,} have errors"
+        if counts["skipped"]:
+            why = "not magnets" if self.state.kind == "bom" else "the same as another row"
+            text += f"; {counts['skipped']:,} are skipped ({why})"
+        return text + "."
 
     def _size_columns(self) -> None:
         self.view.resizeColumnsToContents()

@@ -22,7 +22,8 @@ from planner.importing.mapping import save_profile
 from ui.import_command import ImportCommand
 from ui.import_pages import StepPage, hint_label
 from ui.import_preview import magnet_text
-from ui.import_state import KIND_LABELS, shown_rows, write_rows
+from ui.import_state import KIND_LABELS
+from ui.import_steps import shown_rows, write_rows
 from ui.resources import icon
 
 if TYPE_CHECKING:
@@ -106,7 +107,9 @@ class ResultPage(StepPage):
         assert state.preview is not None
         assert state.path is not None
         state.result = result
-        text = f"Import {KIND_LABELS[state.kind].lower()} from {state.path.name}"
+        label = KIND_LABELS[state.kind]
+        what = label if label.startswith("BOM") else label.lower()
+        text = f"Import {what} from {state.path.name}"
         self.command = ImportCommand(
             self.wizard.session, state.preview, result, skip_errors=state.skip_errors, text=text
         )

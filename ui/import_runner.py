@@ -14,7 +14,8 @@ from planner.importing.validate import ImportCancelledError
 from planner.workspace import ValidationError
 
 from ui.background import CancelledError, run_in_background
-from ui.import_state import describe_read_error, quiet_collector
+from ui.import_state import describe_read_error
+from ui.import_steps import quiet_collector
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -123,8 +124,14 @@ class StepRunner(QObject):
                 raise CancelledError from exc
 
         def succeeded(result: T) -> None:
-            self._end()
-            on_done(result)
+            # The result is taken in before the step counts as over, so a page can keep
+            # the wizard open (an import that finished before a cancel reached it).
+            self._task = None
+            self.panel.hide()
+            try:
+                on_done(result)
+            finally:
+                self.busy_changed.emit(self.busy)
 
         self.panel.show_progress(message, 0, 0)
         self.panel.cancel_button.setEnabled(True)

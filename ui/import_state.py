@@ -1,17 +1,13 @@
-"""What the import wizard knows so far, and the long steps it runs off the GUI thread.
+"""What the import wizard knows so far, and the plain logic of its steps (no Qt).
 
-Nothing here imports Qt: the step functions take plain `progress(done, total)` and
-`cancel()` callbacks, so they run on a worker thread and in tests alike. Each one mirrors
-a stage of `planner.cli_import` (read → find the table → map → validate → commit).
+The long steps that run on a worker thread are in `ui.import_steps`.
 """
 
 from __future__ import annotations
 
-import gc
-import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from planner.importing.field_specs import KEY_FIELD, KIND_FIELDS, KINDS, REQUIRED
 from planner.importing.mapping import (
@@ -19,7 +15,6 @@ from planner.importing.mapping import (
     ColumnMatch,
     field_label,
     header_score,
-    map_columns,
     split_header,
 )
 from planner.importing.value_hints import period_of_header
@@ -32,16 +27,11 @@ if TYPE_CHECKING:
     from planner.importing.commit import ImportResult
     from planner.importing.mapping import ColumnMapping
     from planner.importing.table import TableGuess
-    from planner.importing.validate import ImportPreview, RowResult
-    from planner.workspace import Workspace
+    from planner.importing.validate import ImportPreview
 
     Progress = Callable[[int, int], None]
     Cancel = Callable[[], bool]
 
-T = TypeVar("T")
-# While a step runs, a GUI callback waits at most this long for the GIL (default 5 ms):
-# painting a table calls Python once per cell, and each call would otherwise queue.
-_SWITCH_SECONDS = 0.0005
 KIND_LABELS = {
     "bom": "BOM lines",
     "parts": "Magnet parts",
@@ -64,8 +54,8 @@ CATEGORY_LABELS = {
 _HEADLINES = {
     "damaged": "is damaged and cannot be read",
     "encrypted": "is password-protected",
-    "not_a_spreadsheet": "is not a spreadsheet",
-    "too_large": "is too large to import",
+    "not_a_spreadsheet": "cannot be imported",
+    "too_large": "cannot be imported",
     "unsafe": "holds unsafe content and was not opened",
     "empty": "holds no data",
 }
@@ -153,8 +143,10 @@ def guess_kind(rows: Sequence[Sequence[object]], guess: TableGuess) -> tuple[str
     best = max(KINDS, key=lambda kind: scores[kind])
     if scores[best] < 1.5:
         return None, ""
-    named = _named_fields(best, headers)
-    why = ", ".join(named[:4]) if named else f"{periods} period columns"
+    named = _named_fields(best, headers)[:4]
+    if best == "build-plan" and periods >= 3:
+        named.insert(0, f"{periods} period columns")
+    why = ", ".join(named)
     return best, f"guessed from the headers ({why})"
 
 
@@ -265,190 +257,3 @@ class ImportState:
         """Drop the table, mapping and preview (a new sheet was chosen)."""
         self.choice, self.guess, self.overrides = TableChoice(), None, {}
         self.mapping = self.preview = None
-
-
-# ---------------------------------------------------------------- steps (worker thread)
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """A file's pre-scan and its first sheet, with the table and kind found in it.
-
-    Attributes:
-        info: The pre-scan.
-        data: The sheet read.
-        guess: The table found in it.
-        kind: The kind guessed from the headers, or None.
-        why: Why that kind.
-    """
-
-    info: FileInfo
-    data: SheetData
-    guess: TableGuess
-    kind: str | None
-    why: str
-
-
-def load_file(path: Path, progress: Progress, cancel: Cancel) -> Loaded:
-    """Pre-scan a file, read its first visible sheet and find the table in it."""
-    from planner.importing import ReadError, inspect_file
-
-    info = inspect_file(path)
-    first = info.first_visible()
-    if first is None:
-        raise ReadError("empty", path, None, "no visible sheet holds any data")
-    data, guess = load_sheet(path, first.name, first.rows, progress, cancel)
-    kind, why = guess_kind(data.rows, guess)
-    return Loaded(info, data, guess, kind, why)
-
-
-def load_sheet(
-    path: Path, sheet: str, expected: int, progress: Progress, cancel: Cancel
-) -> tuple[SheetData, TableGuess]:
-    """Read one sheet in the reader process and find the table in it."""
-    from planner.importing import read_sheet
-    from planner.importing.table import guess_table
-
-    def report(done: int, total: int) -> None:
-        progress(done, max(total, expected, done))
-
-    data = read_sheet(path, sheet, progress=report, cancel=cancel)
-    progress(0, 0)
-    guess = guess_table(data.rows)
-    return data, guess
-
-
-def build_mapping(
-    rows: Sequence[Sequence[object]],
-    guess: TableGuess,
-    kind: str,
-    overrides: dict[int, str],
-    workspace: Workspace,
-) -> ColumnMapping:
-    """Map the columns (a saved profile first), then apply the user's choices by column."""
-    mapping = map_columns(rows, guess, kind, workspace=workspace)
-    for column, name in overrides.items():
-        if column in mapping.headers:
-            set_field(mapping, column, name)
-    return mapping
-
-
-def find_table(rows: Sequence[Sequence[object]], choice: TableChoice) -> TableGuess:
-    """Find the table again with the user's header row and extent."""
-    from planner.importing.table import guess_table
-
-    guess = guess_table(
-        rows,
-        header_row=choice.header_row,
-        first_data_row=choice.first_data_row,
-        last_data_row=choice.last_data_row,
-    )
-    if choice.no_header:
-        guess.header_row = None
-    return guess
-
-
-@dataclass(frozen=True)
-class Checked:
-    """The validated rows and, per category (ok, warning, error, skipped), their positions.
-
-    Attributes:
-        preview: The validated import.
-        by_category: Category -> indices into `preview.rows`.
-    """
-
-    preview: ImportPreview
-    by_category: dict[str, list[int]]
-
-    def count(self, category: str) -> int:
-        """Return how many rows are in a category."""
-        return len(self.by_category.get(category, []))
-
-
-def row_category(row: RowResult) -> str:
-    """Return how the check step files a row: ok, warning, error or skipped."""
-    return "skipped" if row.action == "skip" else row.status
-
-
-def check_and_sort(
-    state: ImportState, workspace: Workspace, progress: Progress, cancel: Cancel
-) -> Checked:
-    """Validate every data row and sort them by category (all off the GUI thread)."""
-    preview = check_rows(state, workspace, progress, cancel)
-    by_category: dict[str, list[int]] = {"ok": [], "warning": [], "error": [], "skipped": []}
-    for index, row in enumerate(preview.rows):
-        by_category[row_category(row)].append(index)
-    return Checked(preview, by_category)
-
-
-def check_rows(
-    state: ImportState, workspace: Workspace, progress: Progress, cancel: Cancel
-) -> ImportPreview:
-    """Validate every data row (nothing is written)."""
-    from planner.importing.validate import Monitor, validate
-
-    assert state.guess is not None
-    assert state.mapping is not None
-    preview = validate(
-        state.rows,
-        state.guess,
-        state.mapping,
-        workspace,
-        mode=state.mode,
-        product=state.product if state.kind == "bom" else None,
-        monitor=Monitor(progress, cancel),
-    )
-    data = state.sheets[state.sheet or ""]
-    preview.notes.extend([str(n) for n in data.notices] + state.guess.notes)
-    return preview
-
-
-def write_rows(
-    preview: ImportPreview,
-    workspace: Workspace,
-    skip_errors: bool,
-    progress: Progress,
-    cancel: Cancel,
-) -> ImportResult:
-    """Write the validated rows in one transaction (all or nothing)."""
-    from planner.importing.commit import commit
-    from planner.importing.validate import Monitor
-
-    return commit(
-        workspace, preview, skip_errors=skip_errors, monitor=Monitor(progress, cancel)
-    )
-
-
-def shown_rows(
-    preview: ImportPreview, result: ImportResult, limit: int
-) -> dict[int, RowResult]:
-    """Return the row results of the first `limit` imported and skipped sheet rows."""
-    wanted = set(result.imported_rows[:limit]) | set(sorted(result.skipped_rows)[:limit])
-    return {r.source_row: r for r in preview.rows if r.source_row in wanted}
-
-
-def quiet_collector(step: Callable[[], T]) -> T:
-    """Run a long step with the cycle collector paused, then freeze what it built.
-
-    A sheet of 500,000 rows is millions of lists and row results. Each full collection
-    would walk all of them while holding the GIL, stalling the window for seconds
-    (tests/bench/import_pipeline.py measured 1.3 s). Reference counting still frees
-    everything as usual; `gc.freeze()` keeps the step's long-lived results out of later
-    collections, and `release_frozen()` hands them back when the wizard closes.
-    """
-    enabled = gc.isenabled()
-    interval = sys.getswitchinterval()
-    gc.disable()
-    sys.setswitchinterval(_SWITCH_SECONDS)
-    try:
-        return step()
-    finally:
-        sys.setswitchinterval(interval)
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
-def release_frozen() -> None:
-    """Let the cycle collector see the objects frozen by `quiet_collector` again."""
-    gc.unfreeze()

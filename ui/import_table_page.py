@@ -29,7 +29,8 @@ from ui.import_models import (
     SheetRowsModel,
 )
 from ui.import_pages import StepPage, hint_label
-from ui.import_state import TableChoice, build_mapping, data_count, find_table, load_sheet
+from ui.import_state import TableChoice, data_count
+from ui.import_steps import build_mapping, find_table, load_sheet
 from ui.resources import STATUS_COLORS, icon
 
 if TYPE_CHECKING:
@@ -147,8 +148,10 @@ class TablePage(StepPage):
         state, guess = self.state, self.state.guess
         rows = state.rows
         self.model.set_table(rows, guess)
-        self.view.resizeColumnToContents(0)
-        self.view.setColumnWidth(0, min(260, max(90, self.view.columnWidth(0))))
+        self.view.resizeColumnsToContents()  # the top 200 rows only
+        for column in range(self.model.columnCount()):
+            width = self.view.columnWidth(column)
+            self.view.setColumnWidth(column, min(260 if column == 0 else 220, max(60, width)))
         for spin in (self.header_spin, self.first_spin, self.last_spin):
             spin.blockSignals(True)
             spin.setMaximum(max(1, len(rows)))
@@ -159,7 +162,9 @@ class TablePage(StepPage):
         for spin in (self.header_spin, self.first_spin, self.last_spin):
             spin.blockSignals(False)
         self.summary.setText(_summary(guess, len(rows)))
-        notes = list(guess.notes) if guess is not None else []
+        data = state.sheets.get(state.sheet or "")
+        notes = [str(notice) for notice in data.notices][:3] if data is not None else []
+        notes += list(guess.notes) if guess is not None else []
         if len(rows) > SHOWN_ROWS:
             notes.append(f"showing the first {SHOWN_ROWS} of {len(rows):,} rows")
         self.notes.setText("; ".join(notes))
@@ -283,6 +288,7 @@ class MappingPage(StepPage):
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(32)
+        self.view.setWordWrap(False)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.view.setItemDelegateForColumn(MappingModel.CONFIDENCE, ConfidenceDelegate(self))
         header = self.view.horizontalHeader()

@@ -34,7 +34,8 @@ from ui.import_pages import FilePage, SheetPage
 from ui.import_preview import PreviewPage
 from ui.import_result import ResultPage
 from ui.import_runner import ProgressPanel, StepRunner
-from ui.import_state import ImportState, release_frozen
+from ui.import_state import ImportState
+from ui.import_steps import release_frozen
 from ui.import_table_page import MappingPage, TablePage
 from ui.resources import STATUS_COLORS, icon
 

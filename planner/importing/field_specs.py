@@ -7,9 +7,9 @@ editing refuse a value for the same reason in the same words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planner.fields import (
     BOM_FIELDS,
@@ -334,6 +334,8 @@ class Lookups:
         stock: ids of parts that have a stock row.
         plan: (product id, period) pairs that have a build quantity.
         bom_lines: (parent id, part id) -> BOM line id.
+        memo: Results worth keeping for the rest of one validation (BOM texts recognised
+            as magnets: a long BOM names the same magnets many times).
     """
 
     parts: dict[str, tuple[int, str]]
@@ -344,6 +346,7 @@ class Lookups:
     stock: set[int]
     plan: set[tuple[int, date]]
     bom_lines: dict[tuple[int, int], int]
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, workspace: Workspace) -> Lookups:

@@ -9,7 +9,7 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SUITES = ["startup", "parts_table", "plan_engine"]
+SUITES = ["startup", "parts_table", "plan_engine", "import_pipeline", "coverage_grid"]
 
 
 def main() -> int:

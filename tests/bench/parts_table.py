@@ -67,7 +67,7 @@ def make_workspace(path: Path, rows: int = ROWS) -> Workspace:
     return workspace
 
 
-def _page_down(view: Any, app: Any, steps: int = 100) -> float:
+def page_down(view: Any, app: Any, steps: int = 100) -> float:
     bar = view.verticalScrollBar()
     bar.setValue(0)
     app.processEvents()
@@ -119,12 +119,12 @@ def run() -> list[Ratio]:
             view = QTableView()
             view.resize(1400, 900)
             paints.append(first_paint_seconds(app, view, model))
-            ours.append(_page_down(view, app))
+            ours.append(page_down(view, app))
             view.close()
             baseline = QTableView()
             baseline.resize(1400, 900)
             first_paint_seconds(app, baseline, PlainModel())
-            plain.append(_page_down(baseline, app))
+            plain.append(page_down(baseline, app))
             baseline.close()
         session.close()
     paint = statistics.median(paints)

@@ -11,11 +11,15 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
+from planner.importing import CATEGORIES, ReadError
+from planner.importing.table import guess_table
 from planner.schema import AuditEntry, BomLine, Part, Product
 
 from ui.import_models import MappingModel, SheetRowsModel
+from ui.import_pages import SheetPage
 from ui.import_preview import PreviewModel, PreviewPage, magnet_text
-from ui.import_state import row_category
+from ui.import_state import CATEGORY_LABELS, describe_read_error, guess_kind
+from ui.import_steps import row_category
 from ui.import_table_page import MappingPage, TablePage
 from ui.import_wizard import ImportWizard
 
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QAbstractItemModel
     from PySide6.QtGui import QUndoStack
 
+    from planner.importing import Category
     from planner.importing.validate import RowResult
 
     from ui.main_window import MainWindow
@@ -151,7 +156,7 @@ def test_voron_bom_imports_the_magnet_and_one_undo_removes_everything(
     assert "6x3mm" in part.description
     assert [p.name for p in ws.all(Product)] == ["voron1_300x300_generated_bom"]
     assert undo_stack.count() == 1
-    assert undo_stack.undoText().startswith("Import bom lines from voron1")
+    assert undo_stack.undoText().startswith("Import BOM lines from voron1")
     assert wizard.next_button.text() == "Close"
     undo_stack.undo()
     after_undo = counts(empty_session)
@@ -398,3 +403,70 @@ def test_without_a_workspace_the_import_explains_what_to_do(
     window.handle_dropped([Path("bom.xlsx")])
     assert "bom.xlsx" in seen[0]
     assert "import wizard" in seen[0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "headers"),
+    [
+        ("bom", ["Item", "Description", "Qty"]),
+        ("parts", ["Part number", "Grade", "Dimensions", "Coating", "Unit price"]),
+        ("build-plan", ["Product", "Jan 2027", "Feb 2027", "Mar 2027"]),
+        ("stock", ["Part number", "On hand", "Safety stock", "Counted on"]),
+        ("orders", ["PO number", "Part number", "Supplier", "Quantity", "ETA"]),
+        ("licences", ["Licence number", "Supplier", "Status", "Valid until"]),
+        ("suppliers", ["Supplier", "Country", "MOQ", "Lead time"]),
+    ],
+)
+def test_the_kind_is_guessed_from_the_headers(kind: str, headers: list[str]) -> None:
+    rows: list[list[object]] = [list(headers), ["x"] * len(headers), ["y"] * len(headers)]
+    guessed, why = guess_kind(rows, guess_table(rows, header_row=0))
+    assert guessed == kind
+    assert why.startswith("guessed from the headers")
+
+
+def test_headers_that_name_nothing_guess_no_kind() -> None:
+    rows: list[list[object]] = [["Foo", "Bar"], ["1", "2"]]
+    assert guess_kind(rows, guess_table(rows, header_row=0)) == (None, "")
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_every_read_error_names_file_sheet_and_category(category: Category) -> None:
+    message = describe_read_error(ReadError(category, Path("/x/budget.xlsx"), "Q3"))
+    assert message.startswith("budget.xlsx, sheet “Q3” ")
+    assert f"({CATEGORY_LABELS[category]})" in message
+
+
+def test_hidden_sheets_are_listed_unticked_and_another_sheet_can_be_read(
+    tmp_path: Path, make_wizard: Callable[[Path], ImportWizard], qtbot: QtBot
+) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "rotor.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Rotor BOM").write_row(0, 0, ["Description", "Qty"])
+    book.get_worksheet_by_name("Rotor BOM").write_row(1, 0, ["Disc magnet 10x3 mm N52", 4])
+    hidden = book.add_worksheet("Old prices")
+    hidden.write_row(0, 0, ["Description", "Qty"])
+    hidden.write_row(1, 0, ["Ring magnet 10x5x3 mm N42", 6])
+    hidden.hide()
+    book.close()
+    wizard = make_wizard(path)
+    advance(qtbot, wizard, "sheet")
+    page = wizard.page("sheet")
+    assert isinstance(page, SheetPage)
+    items = [page.sheets.topLevelItem(i) for i in range(page.sheets.topLevelItemCount())]
+    ticked = {i.text(0): i.checkState(0) == Qt.CheckState.Checked for i in items if i}
+    assert ticked == {"Rotor BOM": True, "Old prices": False}
+    assert "hidden" in next(i.text(3) for i in items if i and i.text(0) == "Old prices")
+    page.choose_sheet("Old prices")
+    advance(qtbot, wizard, "preview")
+    (row,) = preview_rows(wizard)
+    assert row.value("quantity") == 6
+
+
+def test_a_missing_file_is_named(
+    tmp_path: Path, make_wizard: Callable[[Path], ImportWizard]
+) -> None:
+    wizard = make_wizard(tmp_path / "gone.xlsx")
+    assert wizard.error_text().startswith("gone.xlsx was not found")
+    assert not wizard.next_button.isEnabled()
