@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from enum import IntEnum
 from typing import TYPE_CHECKING, Any, overload
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, Signal, Slot
@@ -16,6 +15,19 @@ from planner.parts import PartInsight, insight
 from planner.schema import BomLine, Part, Product, Supplier
 from planner.tsv import PasteReport, Rejection
 
+from ui.bom_columns import (
+    FIELDS,
+    HANDLED,
+    HEADER_TIPS,
+    HEADERS,
+    IDS,
+    NEED_TEXT,
+    NUMERIC,
+    STRUCTURE,
+    Column,
+    plain,
+    shown,
+)
 from ui.commands import DeleteRecordsCommand, InsertRecordsCommand, SetFieldsCommand
 from ui.resources import icon
 from ui.roles import ALIGN, DECORATION, DISPLAY, EDIT, FONT, LEFT, RIGHT, TOOLTIP, EditTextRole
@@ -31,56 +43,6 @@ if TYPE_CHECKING:
     from ui.session import WorkspaceSession
 
     AnyIndex = QModelIndex | QPersistentModelIndex
-
-_USER = int(Qt.ItemDataRole.UserRole)
-# Id of the magnet part of a part row (None elsewhere).
-PartIdRole = _USER + 40
-# Id of the product of a product or sub-assembly row (None for part rows).
-ProductIdRole = _USER + 41
-# Id of the BOM line behind a row (None for top-level product rows).
-LineIdRole = _USER + 42
-
-
-class Column(IntEnum):
-    """Columns of the BOM tree."""
-
-    ITEM = 0
-    PIECES = 1
-    SCRAP = 2
-    GROSS = 3
-    LICENCE = 4
-    NOTE = 5
-
-
-HEADERS = ("Item", "Pieces per unit", "Scrap %", "Gross per top unit", "Licence", "Note")
-HEADER_TIPS = (
-    "Part number and description, or sub-assembly",
-    "Pieces per unit of the parent",
-    "Scrap allowance in percent",
-    "Pieces per unit of the top-level product, scrap included, through sub-assemblies",
-    "Whether a Chinese export licence is required on the evaluation date",
-    "Free note",
-)
-_FIELDS = {Column.PIECES: "pieces_per_unit", Column.SCRAP: "scrap_pct", Column.NOTE: "note"}
-_NUMERIC = frozenset({Column.PIECES, Column.SCRAP, Column.GROSS})
-_HANDLED = frozenset({DISPLAY, EDIT, EditTextRole, DECORATION, TOOLTIP, ALIGN, FONT})
-_IDS = (PartIdRole, ProductIdRole, LineIdRole)
-_STRUCTURE = frozenset({"bom_lines", "products", "parts"})
-_NEED_TEXT = {
-    "required": "Required",
-    "not_required": "Not required",
-    "unverified": "Unverified",
-}
-
-
-def plain(value: float) -> str:
-    """Return a number as a buyer types it: "10", "0.25", "1.005"."""
-    return f"{value:.10g}"
-
-
-def shown(value: float) -> str:
-    """Return a number for display with grouping and at most four decimals."""
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
 @dataclass(eq=False)
@@ -275,22 +237,22 @@ class BomTreeModel(QAbstractItemModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._node(index).line is not None and index.column() in _FIELDS:
+        if self._node(index).line is not None and index.column() in FIELDS:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
     def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:
         """Reimplemented from QAbstractItemModel.data."""
         role = int(role)
-        if role in _IDS:
-            return self._ids(self._node(index))[_IDS.index(role)] if index.isValid() else None
-        if role not in _HANDLED or not index.isValid():
+        if role in IDS:
+            return self._ids(self._node(index))[IDS.index(role)] if index.isValid() else None
+        if role not in HANDLED or not index.isValid():
             return None
         node, column = self._node(index), index.column()
         if role in (DISPLAY, EDIT, EditTextRole):
             return self._text(node, column, edit=role != DISPLAY)
         if role == ALIGN:
-            return RIGHT if column in _NUMERIC else LEFT
+            return RIGHT if column in NUMERIC else LEFT
         if role == FONT:
             return self._bold if node.parent is self._root else None
         return self._icon(node, column) if role == DECORATION else self._tooltip(node, column)
@@ -298,9 +260,9 @@ class BomTreeModel(QAbstractItemModel):
     def setData(self, index: AnyIndex, value: Any, role: int = EDIT) -> bool:
         """Reimplemented from QAbstractItemModel.setData: validate, then push a command."""
         node = self._node(index)
-        if int(role) != EDIT or node.line is None or index.column() not in _FIELDS:
+        if int(role) != EDIT or node.line is None or index.column() not in FIELDS:
             return False
-        field_spec = spec(BOM_FIELDS, _FIELDS[Column(index.column())])
+        field_spec = spec(BOM_FIELDS, FIELDS[Column(index.column())])
         try:
             parsed = field_spec.read("" if value is None else str(value))
         except FieldError as exc:
@@ -324,7 +286,7 @@ class BomTreeModel(QAbstractItemModel):
             stale, self._suppliers = set(self._book.parts), None
         for key in stale:
             self._insights.pop(key, None)
-        if change.entity in _STRUCTURE:
+        if change.entity in STRUCTURE:
             self._sync(self._root, self._build(), QModelIndex())
         for node in self._walk(self._root) if stale else ():
             if node.part is not None and node.part.id in stale:
@@ -344,7 +306,7 @@ class BomTreeModel(QAbstractItemModel):
             return node.name() + (" (contains itself)" if node.cycle else "")
         if column == Column.LICENCE:
             info = self._insight(node.part)
-            return _NEED_TEXT.get(info.licence.need.value) if info is not None else None
+            return NEED_TEXT.get(info.licence.need.value) if info is not None else None
         if line is None:
             return None
         if column == Column.NOTE:

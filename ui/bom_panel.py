@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 from planner.schema import Part, Product
 from planner.tsv import format_tsv
 
-from ui.bom_model import BomTreeModel, Column, LineIdRole, PartIdRole
+from ui.bom_columns import Column, LineIdRole, PartIdRole
+from ui.bom_model import BomTreeModel
 from ui.bom_view import BomTreeView
 from ui.commands import DeleteRecordsCommand, InsertRecordsCommand
 from ui.product_list_model import ProductListModel

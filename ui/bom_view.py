@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
 from planner.tsv import format_tsv, parse_tsv
 
-from ui.bom_model import HEADERS, Column, LineIdRole, PartIdRole, ProductIdRole
+from ui.bom_columns import HEADERS, Column, LineIdRole, PartIdRole, ProductIdRole
 from ui.roles import EditTextRole
 
 if TYPE_CHECKING:

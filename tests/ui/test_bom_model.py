@@ -10,7 +10,8 @@ from PySide6.QtCore import QModelIndex
 
 from planner.schema import BomLine, BuildPlanEntry, Part, Product
 
-from ui.bom_model import BomTreeModel, Column, LineIdRole, PartIdRole
+from ui.bom_columns import Column, LineIdRole, PartIdRole
+from ui.bom_model import BomTreeModel
 from ui.commands import DeleteRecordsCommand, SetFieldsCommand
 from ui.roles import DISPLAY, EditTextRole
 

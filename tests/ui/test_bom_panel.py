@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from planner.schema import BomLine, BuildPlanEntry, Part, Product
 
-from ui.bom_model import Column, LineIdRole
+from ui.bom_columns import Column, LineIdRole
 from ui.bom_panel import BomPanel
 from ui.roles import DISPLAY, EditTextRole
 from ui.table_view import EditTarget
