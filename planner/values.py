@@ -29,7 +29,9 @@ def parse_number(text: str) -> float:
             cleaned = cleaned.replace(".", "").replace(",", ".")
         else:
             cleaned = cleaned.replace(",", "")
-    elif cleaned.count(",") == 1 and not re.search(r",\d{3}$", cleaned):
+    elif cleaned.count(",") == 1 and (
+        not re.search(r",\d{3}$", cleaned) or re.match(r"^[+-]?0,", cleaned)
+    ):  # "0,002" cannot be thousands grouping: it is a decimal comma
         cleaned = cleaned.replace(",", ".")
     else:
         cleaned = cleaned.replace(",", "")
