@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import insert
 
@@ -67,24 +65,12 @@ def make_workspace(path: Path, rows: int = ROWS) -> Workspace:
     return workspace
 
 
-def page_down(view: Any, app: Any, steps: int = 100) -> float:
-    bar = view.verticalScrollBar()
-    bar.setValue(0)
-    app.processEvents()
-    start = time.perf_counter()
-    for _ in range(steps):
-        bar.setValue(bar.value() + bar.pageStep())
-        app.processEvents()
-    return time.perf_counter() - start
-
-
 def run() -> list[Ratio]:
     """Measure first paint and page-down scrolling of the parts table."""
-    from PySide6.QtCore import QAbstractTableModel, QModelIndex
     from PySide6.QtGui import QUndoStack
-    from PySide6.QtWidgets import QApplication, QTableView
+    from PySide6.QtWidgets import QApplication
 
-    from tests.bench.paint import first_paint_seconds
+    from tests.bench.paint import against_plain_model
 
     from ui.parts_model import PartsTableModel
     from ui.session import WorkspaceSession
@@ -96,39 +82,9 @@ def run() -> list[Ratio]:
         load_start = time.perf_counter()
         model = PartsTableModel(session, undo_stack=QUndoStack())
         load = time.perf_counter() - load_start
-        columns = model.columnCount()
-        texts = [
-            [str(model.index(r, c).data() or "") for c in range(columns)]
-            for r in range(0, ROWS)
-        ]
-
-        class PlainModel(QAbstractTableModel):
-            def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
-                return 0 if parent.isValid() else ROWS
-
-            def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
-                return 0 if parent.isValid() else columns
-
-            def data(self, index: Any, role: int = 0) -> Any:
-                if role == 0:
-                    return texts[index.row()][index.column()]
-                return None
-
-        paints, ours, plain = [], [], []
-        for _ in range(5):
-            view = QTableView()
-            view.resize(1400, 900)
-            paints.append(first_paint_seconds(app, view, model))
-            ours.append(page_down(view, app))
-            view.close()
-            baseline = QTableView()
-            baseline.resize(1400, 900)
-            first_paint_seconds(app, baseline, PlainModel())
-            plain.append(page_down(baseline, app))
-            baseline.close()
+        paint, ours, plain = against_plain_model(app, model)
         session.close()
-    paint = statistics.median(paints)
-    scroll = statistics.median(ours) / statistics.median(plain)
+    scroll = ours / plain
     return [
         Ratio(
             "parts table 100k: first paint after load (ms / 100 ms budget)",
@@ -140,7 +96,6 @@ def run() -> list[Ratio]:
             "parts table 100k: 100 page-downs vs plain list model",
             scroll,
             1.5,
-            f"ours {statistics.median(ours) * 1000:.0f} ms, "
-            f"plain {statistics.median(plain) * 1000:.0f} ms",
+            f"ours {ours * 1000:.0f} ms, plain {plain * 1000:.0f} ms",
         ),
     ]
