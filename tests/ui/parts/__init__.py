@@ -1,0 +1,1 @@
+"""Tests of the magnet parts table: model, proxy, delegates, paste."""
