@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from planner.families import Family, family_info
 from planner.grades import Grade, GradeError, parse_grade
@@ -20,7 +20,42 @@ from planner.shapes import (
 if TYPE_CHECKING:
     from datetime import date
 
-    from planner.schema import Part, Supplier
+
+class PartRecord(Protocol):
+    """The stored part fields derivations read: a `schema.Part` or a plain record.
+
+    The parts table and the first paint read parts without the ORM (`planner.quickread`).
+    """
+
+    @property
+    def family(self) -> str: ...
+    @property
+    def grade(self) -> str | None: ...
+    @property
+    def shape(self) -> str | None: ...
+    @property
+    def dimensions(self) -> str | None: ...
+    @property
+    def stated_mass_g(self) -> float | None: ...
+    @property
+    def measured_dy_pct(self) -> float | None: ...
+    @property
+    def measured_tb_pct(self) -> float | None: ...
+    @property
+    def form(self) -> str: ...
+
+
+class SupplierRecord(Protocol):
+    """The supplier fields the parts table and the licence question read."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def chinese_owned(self) -> bool: ...
+    @property
+    def heavy_re_origin(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -50,7 +85,7 @@ class PartInsight:
     licence: LicenceEvaluation
 
 
-def read_grade(part: Part) -> tuple[Grade | None, str | None]:
+def read_grade(part: PartRecord) -> tuple[Grade | None, str | None]:
     """Parse the part's grade text; return (grade, problem)."""
     if not part.grade:
         return None, None
@@ -60,7 +95,7 @@ def read_grade(part: Part) -> tuple[Grade | None, str | None]:
         return None, exc.reason
 
 
-def read_dimensions(part: Part) -> tuple[Dimensions | None, str | None]:
+def read_dimensions(part: PartRecord) -> tuple[Dimensions | None, str | None]:
     """Parse the part's dimension text; return (dimensions, problem)."""
     if not part.dimensions:
         return None, None
@@ -71,7 +106,7 @@ def read_dimensions(part: Part) -> tuple[Dimensions | None, str | None]:
         return None, exc.reason
 
 
-def _content(part: Part, grade: Grade | None) -> tuple[float, float, bool]:
+def _content(part: PartRecord, grade: Grade | None) -> tuple[float, float, bool]:
     family = family_info(Family(part.family))
     if part.measured_dy_pct is not None or part.measured_tb_pct is not None:
         dy_tb = (part.measured_dy_pct or 0.0) + (part.measured_tb_pct or 0.0)
@@ -83,7 +118,7 @@ def _content(part: Part, grade: Grade | None) -> tuple[float, float, bool]:
     return dy_tb, sm if sm is not None else (family.samarium_wt_pct or 0.0), measured
 
 
-def china_origin_content(supplier: Supplier | None) -> bool | None:
+def china_origin_content(supplier: SupplierRecord | None) -> bool | None:
     """Return whether a supplier's magnets carry Chinese-origin rare earths or technology.
 
     Read from the supplier's recorded heavy rare-earth origin and ownership (Announcement 61
@@ -100,7 +135,9 @@ def china_origin_content(supplier: Supplier | None) -> bool | None:
     return None
 
 
-def part_facts(part: Part, supplier: Supplier | None, grade: Grade | None) -> PartFacts:
+def part_facts(
+    part: PartRecord, supplier: SupplierRecord | None, grade: Grade | None
+) -> PartFacts:
     """Return the facts the rule set needs about a part."""
     return PartFacts(
         family=Family(part.family),
@@ -113,7 +150,9 @@ def part_facts(part: Part, supplier: Supplier | None, grade: Grade | None) -> Pa
     )
 
 
-def insight(part: Part, supplier: Supplier | None, on: date, rule_set: RuleSet) -> PartInsight:
+def insight(
+    part: PartRecord, supplier: SupplierRecord | None, on: date, rule_set: RuleSet
+) -> PartInsight:
     """Derive grade, dimensions, mass, content and licence need of a part on a date."""
     grade, grade_problem = read_grade(part)
     dimensions, dimension_problem = read_dimensions(part)

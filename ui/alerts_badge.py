@@ -118,6 +118,7 @@ class AlertBadges(QObject):
     def _start(self, session: WorkspaceSession) -> None:
         if self._window.session is not session:
             return
+        session.load()  # on the GUI thread, if the first paint has not opened it yet
         self._task = run_in_background(
             lambda _control: current_alerts(session),
             on_success=lambda found: self._on_alerts_found(session, found),

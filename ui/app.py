@@ -58,7 +58,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
-def wait_until_painted(app: QApplication, window: MainWindow, timeout: float = 15.0) -> bool:
+def show_until_painted(app: QApplication, window: MainWindow, timeout: float = 15.0) -> bool:
     """Show the window and process events until its current page has painted."""
     target = window.stack.currentWidget()
     assert target is not None
@@ -66,14 +66,22 @@ def wait_until_painted(app: QApplication, window: MainWindow, timeout: float = 1
     window.show()
     deadline = time.monotonic() + timeout
     while not watcher.painted and time.monotonic() < deadline:
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        # One pass at a time: work queued once the window has painted (opening the ORM
+        # workspace, ui.session) comes after, not before, the first paint.
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
     # A page still calculating off the GUI thread (a plan) is shown with its result.
     busy = getattr(window.current_page(), "busy", None)
     while callable(busy) and busy() and time.monotonic() < deadline:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         time.sleep(0.01)
-    app.processEvents()
     return watcher.painted
+
+
+def wait_until_painted(app: QApplication, window: MainWindow, timeout: float = 15.0) -> bool:
+    """Show the window until its current page has painted, then let pending events run."""
+    painted = show_until_painted(app, window, timeout)
+    app.processEvents()
+    return painted
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -138,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.close()
         return 0 if saved else 1
     if args.quit_after_paint:
-        wait_until_painted(app, window)
+        show_until_painted(app, window)
         resume_gc()
         # The benchmark times process start to this line (not interpreter teardown).
         sys.stdout.write("painted\n")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from planner.storage import WorkspaceError, backup_sqlite
 
+from ui import plain_imports
 from ui.alerts_badge import install_alert_badges
 from ui.menus import build_menus, fill_recent_menu
 from ui.pages import PAGES
@@ -32,7 +33,9 @@ from ui.start_page import StartPage
 from ui.table_view import EditTarget
 
 if TYPE_CHECKING:
+    from planner.quickread import QuickReader
     from planner.tsv import PasteReport
+    from planner.workspace import Workspace
 
     from ui.page import Page
     from ui.session import WorkspaceSession
@@ -176,31 +179,45 @@ class MainWindow(QMainWindow):
     # -- workspace lifecycle -----------------------------------------------------------
 
     def open_workspace(self, path: Path) -> bool:
-        """Open a workspace file; say why in a message box when it cannot be opened."""
-        from planner.workspace import Workspace
+        """Open a workspace file; say why in a message box when it cannot be opened.
+
+        An up-to-date file is checked and shown through plain sqlite3 reads; SQLAlchemy and
+        the ORM workspace load once the window has painted (`WorkspaceSession.reader`).
+        """
+        from planner.quickread import QuickReader
 
         try:
-            workspace = Workspace.open(path)
+            source: Workspace | QuickReader | None = QuickReader.open(path)
+            if source is None:  # a schema update (or a refusal) is the ORM's job
+                with plain_imports():
+                    from planner.workspace import Workspace
+
+                source = Workspace.open(path)
         except WorkspaceError as exc:
             self._complain("Cannot open workspace", exc.message, str(exc.location))
             return False
-        self._attach(workspace)
+        self._attach(source)
         return True
 
-    def _attach(self, workspace: object) -> None:
-        from planner.workspace import Workspace
-        from planner.workspace_rules import workspace_rule_set
+    def _attach(self, source: Workspace | QuickReader) -> None:
+        from planner.quickread import QuickReader
 
         from ui.session import WorkspaceSession
 
-        assert isinstance(workspace, Workspace)
         self.close_workspace()
-        self.session = WorkspaceSession(workspace, workspace_rule_set(workspace), parent=self)
+        if isinstance(source, QuickReader):
+            rule_set = source.rule_set()
+        else:
+            from planner.workspace_rules import workspace_rule_set
+
+            rule_set = workspace_rule_set(source)
+        self.session = WorkspaceSession(source, rule_set, parent=self)
         self.session.changed.connect(self._update_counts)
+        self.session.load_after_paint(self)
         # Pages load the workspace when first shown, so opening one paints quickly.
         self._stale_pages = set(self.pages)
-        if workspace.path is not None:
-            self.settings.add_recent_file(workspace.path)
+        if self.session.location.path is not None:
+            self.settings.add_recent_file(self.session.location.path)
         self._refresh_recent()
         self._show_workspace_state()
         if self.navigation.currentRow() < 0:
@@ -238,7 +255,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def new_workspace(self) -> None:
         """Ask where to create an empty workspace and open it."""
-        from planner.workspace import Workspace
+        with plain_imports():  # SQLAlchemy, faster without shiboken6's import hook
+            from planner.workspace import Workspace
 
         path, _ = QFileDialog.getSaveFileName(
             self, "New workspace", self.settings.last_directory(), WORKSPACE_FILTER
@@ -259,13 +277,14 @@ class MainWindow(QMainWindow):
     @Slot()
     def open_sample(self) -> None:
         """Build a fresh copy of the sample workspace and open it."""
-        from planner.sample import build_sample
+        with plain_imports():  # SQLAlchemy, faster without shiboken6's import hook
+            from planner.sample import build_sample
 
         folder = Path(
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
         )
         target = folder / "Sample.magplan"
-        if self.session is not None and self.session.workspace.path == target:
+        if self.session is not None and self.session.location.path == target:
             self.close_workspace()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
@@ -274,7 +293,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def save_copy_as(self) -> None:
         """Write a consistent copy of the open workspace to a new file."""
-        if self.session is None or self.session.workspace.path is None:
+        source = self.session.location.path if self.session is not None else None
+        if source is None:
             return
         path, _ = QFileDialog.getSaveFileName(
             self, "Save a copy as", self.settings.last_directory(), WORKSPACE_FILTER
@@ -282,14 +302,14 @@ class MainWindow(QMainWindow):
         if not path:
             return
         target = Path(path) if path.endswith(".magplan") else Path(path + ".magplan")
-        if target.resolve() == self.session.workspace.path.resolve():
+        if target.resolve() == source.resolve():
             self._complain(
                 "Cannot save copy", "choose another file than the open one", str(target)
             )
             return
         try:
             target.unlink(missing_ok=True)
-            backup_sqlite(self.session.workspace.path, target)
+            backup_sqlite(source, target)
         except OSError as exc:
             self._complain("Cannot save copy", exc.strerror or str(exc), str(target))
             return
@@ -313,10 +333,9 @@ class MainWindow(QMainWindow):
             self.rules_label.clear()
             self.counts_label.clear()
             return
-        workspace = self.session.workspace
-        self.setWindowTitle(f"{workspace.name}[*] — Magnet Planner")
+        self.setWindowTitle(f"{self.session.name}[*] — Magnet Planner")
         self.setWindowModified(not self.undo_stack.isClean())
-        self.path_label.setText(str(workspace.location))
+        self.path_label.setText(str(self.session.location))
         rule_set = self.session.rule_set
         self.rules_label.setText(f"Rule set as of {rule_set.as_of:%d %b %Y}")
         self.rules_label.setToolTip(

@@ -10,11 +10,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from planner.bom import where_used
-from planner.exposure import bom_edges
 from planner.families import Family, family_info
 from planner.parts import insight
-from planner.schema import Part, Product, Supplier
-from planner.workspace import ChangeKind
 
 from ui.parts_columns import FORM_LABELS, count_text, grams_text, number_text, price_text
 from ui.parts_insight import BASIS_TEXT, NEED_ICON, NEED_TEXT, grade_summary
@@ -25,6 +22,8 @@ if TYPE_CHECKING:
 
     from planner.bom import BomEdge
     from planner.parts import PartInsight
+    from planner.quickread import PartRow, SupplierRow
+    from planner.schema import Part, Supplier
     from planner.workspace import Change
 
     from ui.session import WorkspaceSession
@@ -81,13 +80,11 @@ class PartDetail(QWidget):
         session = self._session
         if session is None or self._part_id is None:
             return "<p><i>Select a part to see its details.</i></p>"
-        workspace = session.workspace
-        part = workspace.get(Part, self._part_id)
+        part, supplier = _records(session, self._part_id)
         if part is None:
             return "<p><i>This part no longer exists (deleted; Undo brings it back).</i></p>"
-        supplier = workspace.get(Supplier, part.supplier_id) if part.supplier_id else None
         facts = insight(part, supplier, session.today, session.rule_set)
-        products = {p.id: p.name for p in workspace.all(Product)}
+        products, edges = _structure(session)
         return "".join(
             (
                 _identity(part, facts),
@@ -95,12 +92,14 @@ class PartDetail(QWidget):
                 _shape(part, facts),
                 _supplier(part, supplier),
                 _licence(facts),
-                _where_used(part, bom_edges(workspace), products),
+                _where_used(part, edges, products),
             )
         )
 
     @Slot(object)
     def _on_session_changed(self, change: Change) -> None:
+        from planner.workspace import ChangeKind  # loaded: changes come from operations
+
         if self._part_id is None:
             return
         if change.entity in _RELATED or (
@@ -115,6 +114,37 @@ class PartDetail(QWidget):
             QDesktopServices.openUrl(url)
 
 
+def _records(
+    session: WorkspaceSession, part_id: int
+) -> tuple[Part | PartRow | None, Supplier | SupplierRow | None]:
+    """Return a part and its supplier.
+
+    Read with sqlite3 until the ORM workspace is open: the first paint shows the first part.
+    """
+    reader = session.reader
+    if reader is not None:
+        row = reader.part(part_id)
+        return row, reader.supplier(row.supplier_id) if row and row.supplier_id else None
+    from planner.schema import Part, Supplier
+
+    part = session.workspace.get(Part, part_id)
+    if part is None or not part.supplier_id:
+        return part, None
+    return part, session.workspace.get(Supplier, part.supplier_id)
+
+
+def _structure(session: WorkspaceSession) -> tuple[dict[int, str], list[BomEdge]]:
+    """Return product names by id and the BOM edges (sqlite3 reads at first, as `_records`)."""
+    reader = session.reader
+    if reader is not None:
+        return reader.product_names(), reader.bom_edges()
+    from planner.exposure import bom_edges
+    from planner.schema import Product
+
+    products = {p.id: p.name for p in session.workspace.all(Product)}
+    return products, bom_edges(session.workspace)
+
+
 def _rows(pairs: Sequence[tuple[str, str]]) -> str:
     """Return a two-column table; values are HTML already escaped by the caller."""
     cells = "".join(
@@ -125,7 +155,7 @@ def _rows(pairs: Sequence[tuple[str, str]]) -> str:
     return f"<table cellspacing='0' cellpadding='1'>{cells}</table>"
 
 
-def _identity(part: Part, facts: PartInsight) -> str:
+def _identity(part: Part | PartRow, facts: PartInsight) -> str:
     need = facts.licence.need
     colour = STATUS_COLORS[NEED_ICON[need]]
     notes = f"<p><i>{escape(part.notes)}</i></p>" if part.notes else ""
@@ -135,7 +165,7 @@ def _identity(part: Part, facts: PartInsight) -> str:
     )
 
 
-def _material(part: Part, facts: PartInsight) -> str:
+def _material(part: Part | PartRow, facts: PartInsight) -> str:
     info = family_info(Family(part.family))
     typical = f"typical {info.density_g_cm3:g} g/cm³, up to {info.max_temp_c} °C"
     family = f"{escape(info.label)} ({typical})"
@@ -164,7 +194,7 @@ def _material(part: Part, facts: PartInsight) -> str:
     return "<h3>Material</h3>" + _rows(pairs)
 
 
-def _shape(part: Part, facts: PartInsight) -> str:
+def _shape(part: Part | PartRow, facts: PartInsight) -> str:
     dims = escape(facts.dimensions.describe()) if facts.dimensions is not None else ""
     if facts.dimension_problem:
         problem = escape(facts.dimension_problem)
@@ -181,7 +211,7 @@ def _shape(part: Part, facts: PartInsight) -> str:
     return "<h3>Shape and mass</h3>" + _rows(pairs)
 
 
-def _supplier(part: Part, supplier: Supplier | None) -> str:
+def _supplier(part: Part | PartRow, supplier: Supplier | SupplierRow | None) -> str:
     if supplier is None:
         name = "not recorded (treated as China for the licence question)"
     else:
@@ -223,7 +253,7 @@ def _licence(facts: PartInsight) -> str:
     )
 
 
-def _where_used(part: Part, edges: list[BomEdge], products: dict[int, str]) -> str:
+def _where_used(part: Part | PartRow, edges: list[BomEdge], products: dict[int, str]) -> str:
     paths = where_used(part.id, edges, products)
     if not paths:
         return "<h3>Where used</h3><p><i>Not in any product's bill of materials.</i></p>"

@@ -40,11 +40,11 @@ from ui.parts_insight import (
 from ui.resources import STATUS_COLORS, icon
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from PySide6.QtGui import QIcon
 
-    from planner.schema import Supplier
+    from planner.parts import SupplierRecord
 
     from ui.session import WorkspaceSession
 
@@ -81,7 +81,7 @@ class PartCells:
         self._session = session
         self.values: list[list[Any]] = [[] for _ in FIELDS]
         self.texts: list[list[str | None]] = [[] for _ in COLUMNS]
-        self.suppliers: dict[int, Supplier] = {}
+        self.suppliers: Mapping[int, SupplierRecord] = {}
         self._derived: list[Derived | None] = []
         self._licences: list[LicenceView | None] = []
         self._search: list[str | None] = []
@@ -124,7 +124,9 @@ class PartCells:
 
     # -- storage -----------------------------------------------------------------------
 
-    def load(self, records: Sequence[Sequence[Any]], suppliers: dict[int, Supplier]) -> None:
+    def load(
+        self, records: Sequence[Sequence[Any]], suppliers: Mapping[int, SupplierRecord]
+    ) -> None:
         """Replace every row with `records` (tuples in FIELDS order, sorted by id)."""
         count = len(records)
         self.values = [list(c) for c in zip(*records, strict=True)] if records else []
@@ -135,7 +137,7 @@ class PartCells:
         self._reindex()
         self.reset_suppliers(suppliers)
 
-    def reset_suppliers(self, suppliers: dict[int, Supplier]) -> None:
+    def reset_suppliers(self, suppliers: Mapping[int, SupplierRecord]) -> None:
         """Take new suppliers (and rule set or date) and forget what depends on them."""
         self.suppliers = suppliers
         self._insight.reset_licences(self._session.rule_set, self._session.today, suppliers)

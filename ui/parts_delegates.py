@@ -11,8 +11,6 @@ from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QLineEdit, QStyledItemD
 from planner.families import Family
 from planner.fields import FieldError
 from planner.grades import parse_grade
-from planner.part_edit import part_changes
-from planner.schema import Part
 from planner.shapes import Shape
 
 from ui.parts_columns import COLUMNS, FAMILY_LABELS, FORM_LABELS
@@ -114,6 +112,9 @@ def _source(index: QModelIndex | QPersistentModelIndex) -> tuple[Any, QModelInde
 
 def describe(workspace: Workspace, part_id: int, name: str, text: str) -> str:
     """Return what an edit means, e.g. the parsed grade; raise FieldError when refused."""
+    from planner.part_edit import part_changes  # the ORM: loaded after the first paint
+    from planner.schema import Part
+
     changes = part_changes(workspace, part_id, name, text)
     value = changes[name]
     if value is None:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from planner.families import Family, family_info
 from planner.parts import part_facts, read_dimensions, read_grade
 from planner.rules import ContentBasis, LicenceEvaluation, LicenceNeed, evaluate
-from planner.schema import Part, Supplier
 from planner.shapes import Dimensions, MassOrigin, PieceMass, piece_mass
 
 if TYPE_CHECKING:
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from planner.grades import Grade
+    from planner.parts import SupplierRecord
     from planner.rules import RuleSet
 
 NEED_TEXT = {
@@ -47,6 +47,23 @@ BASIS_TEXT = {
 GradeKey = tuple[str, str | None]
 ShapeKey = tuple[str, str | None, str | None, float | None]
 LicenceKey = tuple[str, str | None, float | None, float | None, str, int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Fields:
+    """The part fields one derivation reads (a `planner.parts.PartRecord`).
+
+    Plain, not a `schema.Part`: the parts table paints before the ORM is loaded.
+    """
+
+    family: str
+    grade: str | None = None
+    shape: str | None = None
+    dimensions: str | None = None
+    stated_mass_g: float | None = None
+    measured_dy_pct: float | None = None
+    measured_tb_pct: float | None = None
+    form: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +116,9 @@ class InsightCache:
         on: The evaluation date.
     """
 
-    def __init__(self, rule_set: RuleSet, on: date, suppliers: Mapping[int, Supplier]) -> None:
+    def __init__(
+        self, rule_set: RuleSet, on: date, suppliers: Mapping[int, SupplierRecord]
+    ) -> None:
         self.rule_set = rule_set
         self.on = on
         self._suppliers = dict(suppliers)
@@ -108,7 +127,7 @@ class InsightCache:
         self._licences: dict[LicenceKey, LicenceView] = {}
 
     def reset_licences(
-        self, rule_set: RuleSet, on: date, suppliers: Mapping[int, Supplier]
+        self, rule_set: RuleSet, on: date, suppliers: Mapping[int, SupplierRecord]
     ) -> None:
         """Forget licence answers (rules, date or suppliers changed)."""
         self.rule_set, self.on, self._suppliers = rule_set, on, dict(suppliers)
@@ -127,8 +146,7 @@ class InsightCache:
         key = (family, shape, dimensions, stated_mass_g)
         found = self._shapes.get(key)
         if found is None:
-            part = Part(family=family, shape=shape, dimensions=dimensions)
-            dims, problem = read_dimensions(part)
+            dims, problem = read_dimensions(_Fields(family, shape=shape, dimensions=dimensions))
             mass = piece_mass(stated_g=stated_mass_g, dimensions=dims, family=Family(family))
             found = self._shapes[key] = (dims, problem, mass)
         return Derived(parsed, grade_problem, found[0], found[1], found[2])
@@ -138,14 +156,7 @@ class InsightCache:
         found = self._licences.get(key)
         if found is None:
             family, grade, dy, tb, form, supplier_id = key
-            part = Part(
-                family=family,
-                grade=grade,
-                measured_dy_pct=dy,
-                measured_tb_pct=tb,
-                form=form,
-                supplier_id=supplier_id,
-            )
+            part = _Fields(family, grade, measured_dy_pct=dy, measured_tb_pct=tb, form=form)
             supplier = self._suppliers.get(supplier_id) if supplier_id is not None else None
             parsed, _ = self._grade(family, grade)
             facts = part_facts(part, supplier, parsed)
@@ -157,7 +168,7 @@ class InsightCache:
         key = (family, grade)
         found = self._grades.get(key)
         if found is None:
-            found = self._grades[key] = read_grade(Part(family=family, grade=grade))
+            found = self._grades[key] = read_grade(_Fields(family, grade))
         return found
 
 

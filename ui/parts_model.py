@@ -1,10 +1,12 @@
-"""The parts table: a Qt model over the workspace's magnet parts (proxy re-exported here)."""
+"""The parts table: a Qt model over the workspace's magnet parts (proxy re-exported here).
+
+The table paints before SQLAlchemy is loaded (`planner.quickread`, `WorkspaceSession.reader`):
+the ORM schema, planner operations and undo commands are imported by the edits needing them.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import select
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -17,14 +19,9 @@ from PySide6.QtCore import (
 
 from planner.families import Family
 from planner.fields import FieldError
-from planner.part_edit import new_part_values, part_changes
-from planner.schema import Part, Supplier
-from planner.workspace import ChangeKind
 
-from ui.commands import DeleteRecordsCommand, InsertRecordsCommand, SetFieldsCommand
 from ui.parts_cells import FIELDS, PartCells
 from ui.parts_columns import COLUMNS, LICENCE, SUPPLIER, default_column_widths
-from ui.parts_paste import plan_paste
 from ui.parts_proxy import PartsFilterProxy
 from ui.roles import (
     ALIGN,
@@ -46,6 +43,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QObject
     from PySide6.QtGui import QUndoCommand, QUndoStack
 
+    from planner.parts import SupplierRecord
     from planner.rules import LicenceNeed
     from planner.tsv import PasteReport
     from planner.workspace import Change
@@ -172,6 +170,10 @@ class PartsTableModel(QAbstractTableModel):
         current = self.field_values(row)
         changed = {k: v for k, v in changes.items() if v != current.get(k)}
         if changed:
+            from planner.schema import Part
+
+            from ui.commands import SetFieldsCommand
+
             text = f"Edit {COLUMNS[index.column()].header} of {current['part_number']}"
             self.undo_stack.push(
                 SetFieldsCommand(self.session, Part, current["id"], changed, text)
@@ -231,6 +233,8 @@ class PartsTableModel(QAbstractTableModel):
         Raises:
             FieldError: the value is refused; the reason says why.
         """
+        from planner.part_edit import part_changes
+
         return part_changes(self.session.workspace, self._cells.ids[row], name, text)
 
     def search_text(self, row: int) -> str:
@@ -247,6 +251,11 @@ class PartsTableModel(QAbstractTableModel):
         A first row of headers (ours or common synonyms such as "P/N") maps columns by name.
         Rows with a refused cell are left out whole and reported; the rest is one undo step.
         """
+        from planner.schema import Part
+
+        from ui.commands import InsertRecordsCommand, SetFieldsCommand
+        from ui.parts_paste import plan_paste
+
         plan = plan_paste(
             self.session.workspace,
             block,
@@ -269,11 +278,20 @@ class PartsTableModel(QAbstractTableModel):
         """Delete the parts of the given source rows with their BOM lines, stock and orders."""
         keys = [self._cells.ids[r] for r in sorted(set(rows))]
         if keys:
+            from planner.schema import Part
+
+            from ui.commands import DeleteRecordsCommand
+
             text = f"Delete {len(keys)} part(s)"
             self.undo_stack.push(DeleteRecordsCommand(self.session, Part, keys, text))
 
     def add_part(self) -> int:
         """Add a sintered NdFeB part numbered "NEW-n" (one undo step); return its source row."""
+        from planner.part_edit import new_part_values
+        from planner.schema import Part
+
+        from ui.commands import InsertRecordsCommand
+
         taken = set(self.number_owners())
         number = next(f"NEW-{n}" for n in range(1, len(taken) + 2) if f"new-{n}" not in taken)
         values = new_part_values(
@@ -303,6 +321,8 @@ class PartsTableModel(QAbstractTableModel):
 
     @Slot(object)
     def _on_session_changed(self, change: Change) -> None:
+        from planner.workspace import ChangeKind  # loaded: changes come from operations
+
         if change.entity == "parts":
             if change.kind is ChangeKind.UPDATE:
                 self._update(change.ids)
@@ -316,9 +336,17 @@ class PartsTableModel(QAbstractTableModel):
             self.refresh_licences()
 
     def _load(self) -> None:
-        self._cells.load(self._query(), self._query_suppliers())
+        reader = self.session.reader
+        if reader is not None:  # the first paint: the same rows, read without SQLAlchemy
+            self._cells.load(reader.part_values(FIELDS), reader.suppliers())
+        else:
+            self._cells.load(self._query(), self._query_suppliers())
 
     def _query(self, ids: Iterable[int] | None = None) -> list[Sequence[Any]]:
+        from sqlalchemy import select
+
+        from planner.schema import Part
+
         query = select(*(getattr(Part, name) for name in FIELDS)).order_by(Part.id)
         if ids is not None:
             query = query.where(Part.id.in_(list(ids)))
@@ -327,7 +355,9 @@ class PartsTableModel(QAbstractTableModel):
             # Row objects makes loading 100,000 parts about a third faster.
             return list(connection.execute(query).cursor.fetchall())
 
-    def _query_suppliers(self) -> dict[int, Supplier]:
+    def _query_suppliers(self) -> dict[int, SupplierRecord]:
+        from planner.schema import Supplier
+
         return {s.id: s for s in self.session.workspace.all(Supplier)}
 
     def _update(self, ids: Iterable[int]) -> None:
