@@ -85,15 +85,22 @@ class FieldSpec:
             raise FieldError(self.name, reason) from exc
 
 
-def text(limit: int = 200) -> Parser:
-    """Return a parser for free text up to `limit` characters."""
+@dataclass(frozen=True)
+class TextParser:
+    """Free text up to `limit` characters (a class, so bulk readers can recognise it)."""
 
-    def parse(raw: str, _: Context) -> str:
-        if len(raw) > limit:
-            raise ValueReadError(f"longer than {limit} characters")
+    limit: int
+
+    def __call__(self, raw: str, _: Context) -> str:
+        """Return the text, or raise ValueReadError when it is too long."""
+        if len(raw) > self.limit:
+            raise ValueReadError(f"longer than {self.limit} characters")
         return raw.replace("\x00", "")
 
-    return parse
+
+def text(limit: int = 200) -> Parser:
+    """Return a parser for free text up to `limit` characters."""
+    return TextParser(limit)
 
 
 def number(
@@ -112,16 +119,23 @@ def number(
     return parse
 
 
-def count(low: int = 0) -> Parser:
-    """Return a parser for a whole number of at least `low`."""
+@dataclass(frozen=True)
+class CountParser:
+    """A whole number of at least `low` (a class, so bulk readers can recognise it)."""
 
-    def parse(raw: str, _: Context) -> int:
+    low: int
+
+    def __call__(self, raw: str, _: Context) -> int:
+        """Return the number, or raise ValueReadError."""
         value = parse_count(raw)
-        if value < low:
-            raise ValueReadError(f"must be at least {low}")
+        if value < self.low:
+            raise ValueReadError(f"must be at least {self.low}")
         return value
 
-    return parse
+
+def count(low: int = 0) -> Parser:
+    """Return a parser for a whole number of at least `low`."""
+    return CountParser(low)
 
 
 def a_date(raw: str, _: Context) -> date:

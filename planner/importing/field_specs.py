@@ -351,6 +351,8 @@ class Lookups:
     @classmethod
     def load(cls, workspace: Workspace) -> Lookups:
         """Read the lookups from a workspace."""
+        from sqlalchemy import select
+
         from planner.schema import (
             BomLine,
             BuildPlanEntry,
@@ -362,20 +364,31 @@ class Lookups:
             Supplier,
         )
 
-        return cls(
-            parts={p.part_number.lower(): (p.id, p.part_number) for p in workspace.all(Part)},
-            suppliers={s.name: s.id for s in workspace.all(Supplier)},
-            products={p.name.lower(): p.id for p in workspace.all(Product)},
-            licences={x.reference.lower(): x.id for x in workspace.all(Licence)},
-            orders={o.reference.lower(): o.id for o in workspace.all(Order) if o.reference},
-            stock={s.part_id for s in workspace.all(Stock)},
-            plan={(e.product_id, e.period) for e in workspace.all(BuildPlanEntry)},
-            bom_lines={
-                (b.parent_id, b.child_part_id): b.id
-                for b in workspace.all(BomLine)
-                if b.child_part_id is not None
-            },
-        )
+        # Plain column reads, not ORM objects: a workspace of 100,000 parts loads in a
+        # fraction of the time.
+        with workspace.transaction() as session:
+
+            def rows(*columns: Any) -> list[Any]:
+                return list(session.execute(select(*columns)))
+
+            return cls(
+                parts={n.lower(): (i, n) for n, i in rows(Part.part_number, Part.id)},
+                suppliers=dict(rows(Supplier.name, Supplier.id)),
+                products={n.lower(): i for n, i in rows(Product.name, Product.id)},
+                licences={r.lower(): i for r, i in rows(Licence.reference, Licence.id)},
+                orders={r.lower(): i for r, i in rows(Order.reference, Order.id) if r},
+                stock={i for (i,) in rows(Stock.part_id)},
+                plan={
+                    (p, d) for p, d in rows(BuildPlanEntry.product_id, BuildPlanEntry.period)
+                },
+                bom_lines={
+                    (parent, child): i
+                    for parent, child, i in rows(
+                        BomLine.parent_id, BomLine.child_part_id, BomLine.id
+                    )
+                    if child is not None
+                },
+            )
 
     def supplier_id(self, name: str) -> int | None:
         """Return a supplier's id by name, ignoring case."""

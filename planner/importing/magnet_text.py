@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from planner.families import Family, family_info
 from planner.grades import Grade, GradeError, parse_grade
@@ -206,8 +207,13 @@ def _not_loose(words: list[str], nouns: list[tuple[int, str]]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=32_768)
 def recognise(text: str, *, stated_mass_g: float | None = None) -> MagnetGuess:
-    """Read a line of free text as a magnet, a device holding magnets, or neither."""
+    """Read a line of free text as a magnet, a device holding magnets, or neither.
+
+    Remembered: a long BOM names the same magnets many times, and the import preview asks
+    again for the rows it shows. The guess is shared; callers never change it.
+    """
     folded = _fold(text)
     words = re.findall(r"[a-z]+[0-9]*|[0-9]+", folded)
     compact = re.sub(r"[^a-z0-9]", "", folded)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner.families import Family
 from planner.fields import Context
@@ -13,7 +13,7 @@ from planner.importing.validate import ERROR, OK, WARNING, CellResult, read_cell
 from planner.shapes import DimensionError, parse_dimensions
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from planner.importing.field_specs import Lookups
     from planner.importing.magnet_text import MagnetGuess
@@ -50,32 +50,33 @@ _WHAT = {
 }  # fmt: skip
 
 
-def _recognised(text: str, stated_mass_g: float | None, lookups: Lookups) -> MagnetGuess:
-    """Return `recognise(text)`, remembered for this validation in `lookups.memo`.
-
-    A long BOM names the same magnets many times. A MagnetGuess is frozen and never
-    changed after it is made, so rows may share one.
-    """
-    key = ("recognise", text, stated_mass_g)
-    guess: MagnetGuess | None = lookups.memo.get(key)
-    if guess is None:
-        guess = lookups.memo[key] = recognise(text, stated_mass_g=stated_mass_g)
-    return guess
-
-
 def sheet_row(row: RowResult) -> str:
     """Return how people name a row: its 1-based number in the sheet."""
     return f"row {row.source_row + 1}"
 
 
-def _record(kind: str, row: RowResult, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+def _record_fields(kind: str) -> tuple[tuple[str, str], ...]:
+    """Return (field, column) pairs a kind's record takes from the cells, in field order."""
+    from planner.importing.field_specs import KIND_FIELDS
+
     names = _RECORD_FIELDS.get(kind)
     renames = _RENAMES.get(kind, {})
-    return {
-        renames.get(name, name): cell.value
-        for name, cell in row.cells.items()
-        if cell.value is not None and name not in skip and (names is None or name in names)
-    }
+    fields = [n for n in KIND_FIELDS[kind] if names is None or n in names]
+    return tuple((name, renames.get(name, name)) for name in fields)
+
+
+_RECORD_COLUMNS = {kind: _record_fields(kind) for kind in _RENAMES}
+
+
+def _record(kind: str, row: RowResult) -> dict[str, Any]:
+    """Return the record's column values: the kind's fields that hold a value."""
+    cells = row.cells
+    record: dict[str, Any] = {}
+    for name, column in _RECORD_COLUMNS[kind]:
+        cell = cells.get(name)
+        if cell is not None and cell.value is not None:
+            record[column] = cell.value
+    return record
 
 
 def _keyed(preview: ImportPreview, row: RowResult, key: str | None, existing: Any) -> None:
@@ -97,7 +98,8 @@ def apply_kind_rules(
     """Apply the rules of the preview's kind to one read row."""
     kind = preview.kind
     if kind == "bom":
-        _bom(preview, row, lookups)
+        values = {name: [cell.value] for name, cell in row.cells.items()}
+        bom_rules(preview, [row], values, lookups)
     elif kind == "build-plan":
         _build_plan(preview, row, rows, lookups)
     else:
@@ -200,82 +202,148 @@ def _is_link(text: str | None) -> bool:
     return bool(text) and str(text).lower().startswith(("http://", "https://", "www."))
 
 
-def _real_part_number(row: RowResult) -> str | None:
-    number: str | None = row.value("part_number")
-    if number and (number.strip().lower() in _PLACEHOLDERS or _is_link(number)):
-        row.note(f"{number!r} is not a part number: one is generated", OK)
-        return None
-    return number
+_BOM_VALUES = (
+    *("parent", "name", "description", "part_number", "mass_g"),
+    *("family", "grade", "dimensions", "shape", "supplier"),
+)
+_PART_EXTRAS = ("mass_g", "coating", "unit_price", "currency", "lead_time_days", "moq")
 
 
-def _bom(preview: ImportPreview, row: RowResult, lookups: Lookups) -> None:
-    parent = row.value("parent") or preview.product
-    row.parent = parent
-    text = " ".join(t for t in (row.value("name"), row.value("description")) if t)
-    number = _real_part_number(row)
-    existing = lookups.parts.get(number.lower()) if number else None
-    guess = _recognised(text or number or "", row.value("mass_g"), lookups)
-    row.magnet = guess
-    explicit = any(row.value(n) for n in ("family", "grade", "dimensions"))
-    if existing is None and not guess.is_magnet and not explicit:
-        held = "; contains magnets (information only)" if guess.contains_magnets else ""
-        _skip(row, f"not a magnet: skipped{held}")
-        return
-    if not parent:
-        row.note("no product: add a parent column or name the product (--product)", ERROR)
-    row.record = _record("bom", row)
-    if existing is not None:
-        row.key = existing[1]
-        row.note(f"uses existing part {existing[1]}", OK)
-    else:
-        row.key = number or f"{parent}-{row.source_row + 1}"
-        if row.key.lower() in lookups.parts:
-            row.note(f"uses existing part {row.key}", OK)
+def bom_rules(
+    preview: ImportPreview,
+    block: Sequence[RowResult],
+    values: Mapping[str, Sequence[Any]],
+    lookups: Lookups,
+) -> None:
+    """Apply the BOM rules to a block of read rows; `values` holds each field's values.
+
+    Rows are taken a block at a time, with each field's values at hand, because a long
+    BOM is mostly plain lines: this is ~3× quicker than looking the values up row by row
+    (`make bench`, import of 100,000 lines).
+    """
+    blank: list[Any] = [None] * len(block)
+    record_columns = [
+        (column, values[name]) for name, column in _RECORD_COLUMNS["bom"] if name in values
+    ]
+    extra_columns = [
+        (_RENAMES["parts"].get(name, name), values[name])
+        for name in _PART_EXTRAS
+        if name in values
+    ]
+    known, product = lookups.parts, preview.product
+    check_lines = preview.mode != "add" or bool(lookups.bom_lines)
+    lines = zip(block, *(values.get(name, blank) for name in _BOM_VALUES), strict=True)
+    for position, line in enumerate(lines):
+        row, parent, name, description, number, mass = line[:6]
+        family, grade, dims, shape, supplier = line[6:]
+        parent = parent or product
+        row.parent = parent
+        text = f"{name} {description}" if name and description else name or description or ""
+        if number and (
+            number.lower() in _PLACEHOLDERS or (number[0] in "hHwW" and _is_link(number))
+        ):
+            row.note(f"{number!r} is not a part number: one is generated", OK)
+            number = None
+        existing = known.get(number.lower()) if number else None
+        row.magnet_source = (text or number or "", mass)
+        if existing is None and not (family or grade or dims) and _not_a_magnet(row):
+            continue
+        if not parent:
+            row.note("no product: add a parent column or name the product (--product)", ERROR)
+        row.record = {
+            c: v for c, column in record_columns if (v := column[position]) is not None
+        }
+        if existing is not None:
+            row.key = existing[1]
+            row.note(f"uses existing part {existing[1]}", OK)
         else:
-            row.new_part = _new_part(row, text, lookups)
-    _bom_mode(preview, row, lookups)
+            row.key = number or f"{parent}-{row.source_row + 1}"
+            if row.key.lower() in known:
+                row.note(f"uses existing part {row.key}", OK)
+            else:
+                extras = {
+                    c: v for c, column in extra_columns if (v := column[position]) is not None
+                }
+                if family and grade and dims and shape and not supplier:  # all stated
+                    row.new_part = {
+                        "part_number": row.key, "description": text[:500], "family": family,
+                        "grade": grade, "shape": shape, "dimensions": dims, "form": "bare",
+                    } | extras  # fmt: skip
+                else:
+                    stated = _Stated(family, grade, dims, shape, supplier)
+                    row.new_part = _new_part(row, text, lookups, stated, extras)
+        if check_lines:
+            _bom_mode(preview, row, lookups)
 
 
-def _new_part(row: RowResult, text: str, lookups: Lookups) -> dict[str, Any]:
-    guess = row.magnet
-    assert guess is not None
-    grade = row.value("grade") or guess.grade
-    family = row.value("family")
-    if family is None and row.value("grade"):
-        family = parse_grade(row.value("grade")).family.value
-    family = family or (guess.family.value if guess.family else "sintered_ndfeb")
-    if grade and not row.value("grade"):
+def _not_a_magnet(row: RowResult) -> bool:
+    """Skip a line whose text names no loose magnet; return True when skipped."""
+    guess = _guessed(row)
+    if guess.is_magnet:
+        return False
+    held = "; contains magnets (information only)" if guess.contains_magnets else ""
+    _skip(row, f"not a magnet: skipped{held}")
+    return True
+
+
+class _Stated(NamedTuple):
+    """What a BOM line's own columns say about its magnet."""
+
+    family: str | None
+    grade: str | None
+    dimensions: str | None
+    shape: str | None
+    supplier: str | None
+
+
+def _new_part(
+    row: RowResult, text: str, lookups: Lookups, stated: _Stated, extras: dict[str, Any]
+) -> dict[str, Any]:
+    """Return the values of the part a BOM line creates; the text fills what columns lack."""
+    family = stated.family
+    grade = stated.grade or _guessed(row).grade
+    if family is None and stated.grade:
+        family = parse_grade(stated.grade).family.value
+    if not family:
+        guessed = _guessed(row).family
+        family = guessed.value if guessed else "sintered_ndfeb"
+    if grade and not stated.grade:
         try:
             parse_grade(grade, family=Family(family))
         except GradeError as exc:
             row.note(f"grade {grade} from the text dropped: {exc.reason}", WARNING)
             grade = None
-    dims = row.value("dimensions") or guess.dimensions
-    shape = row.value("shape")
+    dims = stated.dimensions or _guessed(row).dimensions
+    shape = stated.shape
     if dims and not shape:
         try:
             shape = parse_dimensions(dims).shape.value
         except DimensionError:
-            shape = guess.shape.value if guess.shape else None
-    if guess.family_assumed and not row.value("family") and not grade:
+            guessed_shape = _guessed(row).shape
+            shape = guessed_shape.value if guessed_shape else None
+    if not stated.family and not grade and _guessed(row).family_assumed:
         row.note("no magnet family named: sintered NdFeB assumed, please check", WARNING)
     if not dims:
         row.note("no dimensions found: mass per piece unknown", WARNING)
-    values: dict[str, Any] = {
+    part: dict[str, Any] = {
         "part_number": row.key, "description": text[:500], "family": family,
         "grade": grade, "shape": shape, "dimensions": dims, "form": "bare",
     }  # fmt: skip
-    for name in ("mass_g", "coating", "unit_price", "currency", "lead_time_days", "moq"):
-        if row.value(name) is not None:
-            values[_RENAMES["parts"].get(name, name)] = row.value(name)
-    supplier = row.value("supplier")
+    part |= extras
+    supplier = stated.supplier
     if _is_link(supplier):
-        values["notes"] = f"source: {supplier}"
+        part["notes"] = f"source: {supplier}"
     elif supplier:
-        values["supplier_id"] = lookups.supplier_id(supplier)
-        if values["supplier_id"] is None:
+        part["supplier_id"] = lookups.supplier_id(supplier)
+        if part["supplier_id"] is None:
             row.note(f"supplier {supplier!r} is not in the workspace: part has none", WARNING)
-    return values
+    return part
+
+
+def _guessed(row: RowResult) -> MagnetGuess:
+    guess = row.magnet
+    assert guess is not None
+    return guess
 
 
 def _bom_mode(preview: ImportPreview, row: RowResult, lookups: Lookups) -> None:
@@ -328,17 +396,20 @@ def _build_plan(
 
 def mark_duplicates(preview: ImportPreview) -> None:
     """Report rows with the same key on every row involved; never drop one silently."""
+    bom = preview.kind == "bom"
+    keyed = [
+        row
+        for row in preview.rows
+        if row.action != "skip"
+        and row.key
+        and not (bom and row.new_part is not None and row.key != row.value("part_number"))
+    ]
+    keys = [((row.parent or "").lower(), (row.key or "").lower()) for row in keyed]
+    if len(set(keys)) == len(keys):  # the usual case: nothing to report
+        return
     groups: dict[tuple[str, str], list[RowResult]] = {}
-    for row in preview.rows:
-        if row.action == "skip" or not row.key:
-            continue
-        if (
-            preview.kind == "bom"
-            and row.new_part is not None
-            and row.key != row.value("part_number")
-        ):
-            continue
-        groups.setdefault(((row.parent or "").lower(), row.key.lower()), []).append(row)
+    for key, row in zip(keys, keyed, strict=True):
+        groups.setdefault(key, []).append(row)
     while groups:  # popped one by one: freeing 500,000 groups at once held the GIL 0.1 s
         _, same = groups.popitem()
         if len(same) < 2:

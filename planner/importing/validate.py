@@ -14,13 +14,11 @@ build plan: the product's quantities in the file's periods).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from planner.families import Family
 from planner.fields import Context, FieldError
 from planner.importing.field_specs import NUMERIC, UNIT_FACTORS, Lookups, field_spec
 from planner.importing.table import cell_text, error_code
-from planner.shapes import Shape
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -31,7 +29,7 @@ if TYPE_CHECKING:
     from planner.workspace import Workspace
 
 MODES = ("add", "update", "replace")
-_CACHE_PER_FIELD = 4096  # distinct values remembered per field (grades, sizes, units ...)
+_BLOCK = 10_000  # rows read at once, between progress reports and cancel checks
 OK, WARNING, ERROR = "ok", "warning", "error"
 _RANK = {OK: 0, WARNING: 1, ERROR: 2}
 
@@ -60,8 +58,7 @@ class Monitor:
             self.progress(done, total)
 
 
-@dataclass(frozen=True)
-class CellResult:
+class CellResult(NamedTuple):
     """One field of one row: the value to store, or why it cannot be.
 
     Attributes:
@@ -90,7 +87,7 @@ class RowResult:
         record: Column values to write to the kind's table.
         parent: BOM and build plan: the product name.
         new_part: BOM: values of the magnet part to create, when it does not exist.
-        magnet: BOM: what the line's text says about a magnet.
+        magnet_source: BOM: the line's text and stated mass, read by `magnet` when asked.
     """
 
     source_row: int
@@ -103,7 +100,21 @@ class RowResult:
     record: dict[str, Any] = field(default_factory=dict)
     parent: str | None = None
     new_part: dict[str, Any] | None = None
-    magnet: MagnetGuess | None = None
+    magnet_source: tuple[str, float | None] | None = None
+
+    @property
+    def magnet(self) -> MagnetGuess | None:
+        """BOM: what the line's text says about a magnet (worked out when first asked).
+
+        Explicit family, grade and size columns settle most lines without it; the preview
+        asks only for the rows it shows.
+        """
+        if self.magnet_source is None:
+            return None
+        from planner.importing.magnet_text import recognise
+
+        text, stated_mass_g = self.magnet_source
+        return recognise(text, stated_mass_g=stated_mass_g)
 
     def note(self, message: str, status: str = OK) -> None:
         """Add a message and raise the row's status to at least `status`."""
@@ -200,75 +211,6 @@ def _with_unit(name: str, text: str, unit: str) -> str:
     return text
 
 
-def _currency_from_header(name: str, unit: str | None, cell: CellResult) -> bool:
-    priced = name == "unit_price" and cell.value is not None
-    return priced and unit is not None and unit.isupper()
-
-
-def _context_after(context: Context, name: str, value: Any) -> Context:
-    if name == "family" and value is not None:
-        return Context(family=Family(value), shape=context.shape, suppliers=context.suppliers)
-    if name == "shape" and value is not None:
-        return Context(family=context.family, shape=Shape(value), suppliers=context.suppliers)
-    return context
-
-
-class CellCache:
-    """Remembers how a field read a cell value, so the thousands of repeats in a long sheet
-    (grades, sizes, currencies, quantities) are parsed once per validation.
-
-    The key holds everything `read_cell` depends on: field, value (with its type: True is
-    not 1 here), unit and the context's family and shape; suppliers do not change during
-    one validation. Each field remembers at most `_CACHE_PER_FIELD` values, so columns of
-    unique values (part numbers) cost no memory.
-    """
-
-    def __init__(self) -> None:
-        self._found: dict[str, dict[tuple[Any, ...], CellResult]] = {}
-
-    def read(
-        self, kind: str, name: str, raw: object, unit: str | None, context: Context
-    ) -> CellResult:
-        """Return `read_cell(kind, name, raw, unit, context)`, remembered."""
-        known = self._found.setdefault(name, {})
-        key = (type(raw), raw, unit, context.family, context.shape)
-        cell = known.get(key)
-        if cell is None:
-            cell = read_cell(kind, name, raw, unit, context)
-            if len(known) < _CACHE_PER_FIELD and not isinstance(cell.value, list | dict):
-                known[key] = cell
-        return cell
-
-
-def read_row(
-    rows: Sequence[Sequence[object]],
-    row: int,
-    mapping: ColumnMapping,
-    lookups: Lookups,
-    cache: CellCache | None = None,
-) -> RowResult:
-    """Read every mapped cell of one row, in field order (family before grade ...)."""
-    from planner.importing.field_specs import KIND_FIELDS
-
-    cells = rows[row]
-    result = RowResult(row)
-    context = Context(suppliers=lookups.suppliers)
-    by_field = {m.field: m for m in mapping.matches.values()}
-    reader = cache.read if cache is not None else read_cell
-    for name in KIND_FIELDS[mapping.kind]:
-        match = by_field.get(name)
-        if match is None:
-            continue
-        raw = cells[match.column] if match.column < len(cells) else None
-        cell = reader(mapping.kind, name, raw, match.unit, context)
-        if _currency_from_header(name, match.unit, cell) and "currency" not in by_field:
-            result.cells["currency"] = CellResult(match.unit, OK, "currency from the header")
-        result.cells[name] = cell
-        result.raise_to(cell.status)
-        context = _context_after(context, name, cell.value)
-    return result
-
-
 def validate(
     rows: Sequence[Sequence[object]],
     guess: TableGuess,
@@ -290,21 +232,26 @@ def validate(
         product: BOM: the product the lines go under when there is no parent column.
         monitor: Progress and cancel callbacks; cancelling raises ImportCancelledError.
     """
-    from planner.importing.row_rules import apply_kind_rules, mark_duplicates
+    from planner.importing.row_rules import apply_kind_rules, bom_rules, mark_duplicates
 
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
+    from planner.importing.column_read import ColumnReader
+
     lookups = Lookups.load(workspace)
     preview = ImportPreview(mapping.kind, mode, [], mapping, guess, product)
     data_rows = guess.data_rows()
     monitor = monitor or Monitor()
-    cache = CellCache()
-    for done, row in enumerate(data_rows):
-        if done % 200 == 0:
-            monitor.tick(done, len(data_rows))
-        result = read_row(rows, row, mapping, lookups, cache)
-        apply_kind_rules(preview, result, rows, lookups)
-        preview.rows.append(result)
+    reader = ColumnReader(mapping, lookups.suppliers)
+    for start in range(0, len(data_rows), _BLOCK):
+        monitor.tick(start, len(data_rows))
+        block = reader.read(rows, data_rows[start : start + _BLOCK])
+        if mapping.kind == "bom":
+            bom_rules(preview, block.rows, block.values, lookups)
+        else:
+            for result in block.rows:
+                apply_kind_rules(preview, result, rows, lookups)
+        preview.rows.extend(block.rows)
     mark_duplicates(preview)
     missing = mapping.missing()
     if missing:
