@@ -80,10 +80,28 @@ def test_bom_import_creates_product_parts_and_lines_and_undo_restores(
     parts = {p.part_number: p for p in workspace.all(Part)}
     assert parts["Printer-2"].dimensions == "disc ⌀6 × 3 mm"
     assert (parts["MAG-52"].grade, parts["MAG-52"].shape) == ("N52", "block")
-    assert workspace.count(AuditEntry) == audits + 6
+    # One audit entry per record added one by one (the product), one per bulk table.
+    assert workspace.count(AuditEntry) == audits + 3
+    entries = {e.entity: e for e in workspace.all(AuditEntry)[audits:]}
+    assert entries["parts"].after == {"inserted": 2, "keys": result.inserted["parts"]}
+    assert entries["bom_lines"].after == {"inserted": 3, "keys": result.inserted["bom_lines"]}
+    assert entries["bom_lines"].operation == "import bom"
     assert {c.entity for c in result.changes} == {"products", "parts", "bom_lines"}
     undo_import(workspace, result)
     assert dump(workspace) == before
+
+
+def test_a_bom_update_that_only_changes_lines_writes_no_new_ones(
+    workspace: Workspace,
+) -> None:
+    rows: list[Row] = [["Part number", "Description", "Qty"], ["MAG-9", "N42 magnet 10x5x2", 3]]
+    commit(workspace, prepare(rows, workspace, product="Pump"))
+    rows[1][2] = 5
+    result = commit(workspace, prepare(rows, workspace, product="Pump", mode="update"))
+    assert "bom_lines" not in result.inserted
+    assert [line.pieces_per_unit for line in workspace.all(BomLine)][-1] == 5.0
+    undo_import(workspace, result)
+    assert [line.pieces_per_unit for line in workspace.all(BomLine)][-1] == 3.0
 
 
 def test_replace_mode_replaces_the_products_lines_and_undo_brings_them_back(
