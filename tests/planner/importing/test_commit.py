@@ -12,7 +12,7 @@ from planner.importing.commit import ImportRefusedError, commit, undo_import
 from planner.importing.mapping import map_columns
 from planner.importing.table import guess_table
 from planner.importing.validate import ImportCancelledError, ImportPreview, Monitor, validate
-from planner.schema import AuditEntry, Base, BomLine, Part, Product, Supplier
+from planner.schema import AuditEntry, Base, BomLine, Licence, Part, Product, Supplier
 from planner.workspace import ValidationError, Workspace
 
 if TYPE_CHECKING:
@@ -212,3 +212,27 @@ def test_other_kinds_import_and_undo(kind: str, rows: list[Row], workspace: Work
     assert sum(len(keys) for keys in result.inserted.values()) == 1
     undo_import(workspace, result)
     assert dump(workspace) == before
+
+
+def test_bulk_rows_read_back_as_the_orm_would_write_them(workspace: Workspace) -> None:
+    """The bulk path converts values with the column types: dates, floats, JSON, booleans."""
+    suppliers: list[Row] = [
+        ["Name", "Country", "Certifications", "Chinese owned", "Capacity"],
+        ["Pune Magnetics", "India", "IATF 16949, ISO 9001", "no", 120],
+    ]
+    commit(workspace, prepare(suppliers, workspace, kind="suppliers"))
+    pune = next(s for s in workspace.all(Supplier) if s.name == "Pune Magnetics")
+    assert pune.certifications == ["IATF 16949", "ISO 9001"]
+    assert pune.capabilities == {}  # the column's default, made for the row
+    assert pune.chinese_owned is False
+    assert pune.capacity_t_per_year == 120.0
+    assert isinstance(pune.capacity_t_per_year, float)
+    licences: list[Row] = [
+        ["Licence", "Supplier", "Status", "Submitted", "Approved quantity"],
+        ["L-9", "Pune Magnetics", "submitted", "02.11.2026", 5000],
+    ]
+    commit(workspace, prepare(licences, workspace, kind="licences"))
+    licence = next(x for x in workspace.all(Licence) if x.reference == "L-9")
+    assert licence.submitted_on == date(2026, 11, 2)
+    assert licence.quantity_approved == 5000.0
+    assert licence.version == 1
