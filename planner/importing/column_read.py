@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from planner.families import Family
 from planner.fields import Context, CountParser, TextParser, dimensions_value, grade_value
 from planner.importing.field_specs import KIND_FIELDS, UNIT_FACTORS, field_spec
-from planner.importing.validate import OK, CellResult, RowResult, read_cell
+from planner.importing.validate import OK, CellBlock, CellResult, RowResult, read_cell
 from planner.shapes import Shape
 
 if TYPE_CHECKING:
@@ -41,6 +41,18 @@ def _mostly_unique(raw: list[object]) -> bool:
         return len(set(raw)) > len(raw) // 2
     except TypeError:  # an unhashable value: the distinct-value path reads cell by cell
         return False
+
+
+class _Column(NamedTuple):
+    """One field of a block: cells (a CellResult, or the plain value of an ordinary
+    cell), the parsed values, and the positions whose status is not ok."""
+
+    cells: list[Any]
+    values: list[Any]
+    bad: Iterable[int]
+
+
+_VALUE = itemgetter(0)
 
 
 class Block(NamedTuple):
@@ -93,7 +105,8 @@ class ColumnReader:
         block = [rows[i] for i in indices]
         width = min(map(len, block), default=0)
         names: list[str] = []
-        columns: list[list[CellResult]] = []
+        columns: list[list[Any]] = []
+        values: dict[str, list[Any]] = {}
         worst: dict[int, int] = {}  # position in block -> worst status rank, when not ok
         family: list[Family | None] | None = None
         shape: list[Shape | None] | None = None
@@ -103,40 +116,36 @@ class ColumnReader:
                 raw: list[object] = list(map(itemgetter(column), block))
             else:
                 raw = [r[column] if column < len(r) else None for r in block]
-            cells, bad = self._field(name, match.unit, raw, family, shape)
-            for position in bad:
-                rank = _RANK[cells[position].status]
+            read = self._field(name, match.unit, raw, family, shape)
+            for position in read.bad:
+                rank = _RANK[read.cells[position].status]
                 if rank > worst.get(position, 0):
                     worst[position] = rank
             if name == "unit_price" and self.header_currency is not None:
-                names.append("currency")
                 header = CellResult(self.header_currency, OK, "currency from the header")
-                columns.append([header if c.value is not None else c for c in cells])
+                names.append("currency")
+                columns.append([header] * len(block))
+                values["currency"] = [
+                    self.header_currency if v is not None else None for v in read.values
+                ]
             names.append(name)
-            columns.append(cells)
+            columns.append(read.cells)
+            values[name] = read.values
             if name == "family":
-                family = [_FAMILIES.get(c.value) for c in cells]
+                family = [_FAMILIES.get(v) for v in read.values]
             elif name == "shape":
-                shape = [_SHAPES.get(c.value) for c in cells]
-        per_row = zip(*columns, strict=True) if columns else repeat((), len(block))
-        # Each row's cells line up with `names` (zip(*columns) above is strict).
-        if worst:
-            status = ("ok", "warning", "error")
-            results = [
-                RowResult(source, status[worst.get(at, 0)], [], dict(zip(names, cells)))  # noqa: B905
-                for at, (source, cells) in enumerate(zip(indices, per_row, strict=True))
-            ]
-        else:
-            results = [
-                RowResult(source, OK, [], dict(zip(names, cells)))  # noqa: B905
-                for source, cells in zip(indices, per_row, strict=True)
-            ]
+                shape = [_SHAPES.get(v) for v in read.values]
+        absent: dict[str, set[int]] = {}
         if self.header_currency is not None:  # no price on the row: no currency from the header
-            for result in results:
-                if result.cells["currency"].value is None:
-                    del result.cells["currency"]
-        value = itemgetter(0)
-        values = {n: list(map(value, c)) for n, c in zip(names, columns, strict=True)}
+            unpriced = {at for at, price in enumerate(values["unit_price"]) if price is None}
+            if unpriced:
+                absent["currency"] = unpriced
+        shared = CellBlock(names, columns, absent)
+        status = ("ok", "warning", "error")
+        results = [
+            RowResult(source, status[worst.get(at, 0)], block=shared, at=at)
+            for at, source in enumerate(indices)
+        ]
         return Block(results, values)
 
     def _field(
@@ -146,8 +155,8 @@ class ColumnReader:
         raw: list[object],
         family: list[Family | None] | None,
         shape: list[Shape | None] | None,
-    ) -> tuple[list[CellResult], Iterable[int]]:
-        """Return the cells of one column and the positions whose status is not ok."""
+    ) -> _Column:
+        """Read one column."""
         spec = field_spec(self.kind, name)
         parse = spec.parse
         families: Sequence[Family | None] = _NO_CONTEXT
@@ -181,7 +190,7 @@ class ColumnReader:
         raw: list[object],
         families: Sequence[Family | None],
         shapes: Sequence[Shape | None],
-    ) -> tuple[list[CellResult], Iterable[int]]:
+    ) -> _Column:
         """Read each distinct value once (with its type, and the row's family or shape
         where the parser uses them); share the results."""
         count = len(raw)
@@ -239,9 +248,10 @@ class ColumnReader:
         if len(memo.cells) > _MEMO_LIMIT:  # values that hardly repeat: not worth keeping
             memo.cells.clear()
             memo.bad.clear()
+        values = list(map(_VALUE, cells))
         if not bad:
-            return cells, ()
-        return cells, [p for p, k in enumerate(keys) if k in bad]
+            return _Column(cells, values, ())
+        return _Column(cells, values, [p for p, k in enumerate(keys) if k in bad])
 
     def _each(
         self,
@@ -251,17 +261,33 @@ class ColumnReader:
         positions: Iterable[int],
         families: Sequence[Family | None],
         shapes: Sequence[Shape | None],
-        cells: list[CellResult] | None = None,
-    ) -> tuple[list[CellResult], list[int]]:
-        """Read the cells at `positions` one by one (into `cells` when given)."""
-        out = cells if cells is not None else [CellResult(None)] * len(raw)
-        bad: list[int] = []
+    ) -> _Column:
+        """Read every cell one by one."""
+        cells: list[Any] = list(raw)
+        column = _Column(cells, list(raw), [])
+        self._patch(column, name, unit, raw, positions, families, shapes)
+        return column
+
+    def _patch(
+        self,
+        column: _Column,
+        name: str,
+        unit: str | None,
+        raw: list[object],
+        positions: Iterable[int],
+        families: Sequence[Family | None],
+        shapes: Sequence[Shape | None],
+    ) -> None:
+        """Read the cells at `positions` with `read_cell` into `column`."""
+        bad = column.bad
+        assert isinstance(bad, list)
         for position in positions:
             context = self._context(position, families, shapes)
-            cell = out[position] = read_cell(self.kind, name, raw[position], unit, context)
+            cell = read_cell(self.kind, name, raw[position], unit, context)
+            column.cells[position] = cell
+            column.values[position] = cell.value
             if cell.status != OK:
                 bad.append(position)
-        return out, bad
 
     def _text(
         self,
@@ -271,17 +297,20 @@ class ColumnReader:
         limit: int,
         families: Sequence[Family | None],
         shapes: Sequence[Shape | None],
-    ) -> tuple[list[CellResult], Iterable[int]]:
+    ) -> _Column:
         """Free text: a non-empty string under the limit, not an Excel error, is itself.
 
         Anything else (empty, too long, "#N/A", a number or a date) is read by `read_cell`.
+        The column keeps the plain strings (the sheet's own, when nothing was stripped),
+        not a CellResult per cell.
         """
         values = [v.replace("\x00", "").strip() if v.__class__ is str else "" for v in raw]
-        cells = list(map(CellResult, values))
         odd = [p for p, v in enumerate(values) if not v or v[0] == "#" or len(v) > limit]
         if not odd:
-            return cells, ()
-        return cells, self._each(name, unit, raw, odd, families, shapes, cells)[1]
+            return _Column(values, values, ())
+        column = _Column(list(values), values, [])
+        self._patch(column, name, unit, raw, odd, families, shapes)
+        return column
 
     def _whole(
         self,
@@ -291,7 +320,7 @@ class ColumnReader:
         low: int,
         families: Sequence[Family | None],
         shapes: Sequence[Shape | None],
-    ) -> tuple[list[CellResult], Iterable[int]]:
+    ) -> _Column:
         """Whole numbers: an int (or whole float) of at least `low` is itself.
 
         Anything else goes through the distinct-value path.
@@ -306,4 +335,4 @@ class ColumnReader:
             return self._distinct(name, unit, raw, families, shapes)
         if min(values, default=low) < low or max(values, default=0) >= 10**15:
             return self._distinct(name, unit, raw, families, shapes)
-        return list(map(CellResult, values)), ()
+        return _Column(values, values, ())

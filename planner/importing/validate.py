@@ -14,6 +14,7 @@ build plan: the product's quantities in the file's periods).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner.fields import Context, FieldError
@@ -72,7 +73,82 @@ class CellResult(NamedTuple):
     reason: str = ""
 
 
-@dataclass
+class CellBlock:
+    """The cells of rows read together, kept field by field and shared by their RowResults.
+
+    A 100,000-line import held a dict of cells per row (~65 MB, `make bench`); rows
+    now look their cells up here and make the dict only when it is asked for.
+
+    Args:
+        names: The fields, in reading order.
+        columns: Per field, one cell per row of the block: a CellResult, or the value
+            itself where the cell is ordinary (ok, no remark), so unique values such as
+            part numbers cost no CellResult each.
+        absent: Field -> rows that do not have that cell (the header's currency on rows
+            without a price).
+    """
+
+    __slots__ = ("_absent", "_by_name", "columns", "names")
+
+    def __init__(
+        self,
+        names: list[str],
+        columns: list[list[Any]],
+        absent: dict[str, set[int]] | None = None,
+    ) -> None:
+        self.names = names
+        self.columns = columns
+        self._by_name = dict(zip(names, columns, strict=True))
+        self._absent = absent or {}
+
+    def cells_at(self, at: int) -> dict[str, CellResult]:
+        """Return field -> cell of one row of the block."""
+        cells = {
+            name: cell if type(cell) is CellResult else CellResult(cell)
+            for name, cell in zip(self.names, map(itemgetter(at), self.columns), strict=True)
+        }
+        for name, rows in self._absent.items():
+            if at in rows:
+                del cells[name]
+        return cells
+
+    def value(self, name: str, at: int) -> Any:
+        """Return the parsed value of one field of one row (None when absent or empty)."""
+        column = self._by_name.get(name)
+        if column is None or (self._absent and at in self._absent.get(name, ())):
+            return None
+        cell = column[at]
+        return cell.value if type(cell) is CellResult else cell
+
+    def values(self, names: tuple[str, ...], at: int) -> list[Any]:
+        """Return the parsed values of some fields of one row (None when absent or empty)."""
+        return [self.value(name, at) for name in names]
+
+    def column_values(self, name: str, rows: list[int]) -> list[Any]:
+        """Return the parsed values of one field for some rows of the block."""
+        column = self._by_name.get(name)
+        if column is None:
+            return [None] * len(rows)
+        cells = [column[at] for at in rows]
+        found = [c.value if type(c) is CellResult else c for c in cells]
+        absent = self._absent.get(name)
+        if absent:
+            found = [None if at in absent else v for at, v in zip(rows, found, strict=True)]
+        return found
+
+
+class Derived:
+    """A row's values worked out from its cells whenever asked (`make(row)`), not stored.
+
+    One instance serves every row of a kind, so a long import keeps no per-row copy.
+    """
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[RowResult], Any]) -> None:
+        self.make = make
+
+
 class RowResult:
     """One data row of the sheet after validation.
 
@@ -88,32 +164,131 @@ class RowResult:
         parent: BOM and build plan: the product name.
         new_part: BOM: values of the magnet part to create, when it does not exist.
         magnet_source: BOM: the line's text and stated mass, read by `magnet` when asked.
+
+    `cells` may come from a CellBlock (made when first asked for); `record`, `new_part`
+    and `magnet_source` may be `Derived` from the cells each time they are read. Set them
+    to change them.
     """
 
-    source_row: int
-    status: str = OK
-    messages: list[str] = field(default_factory=list)
-    cells: dict[str, CellResult] = field(default_factory=dict)
-    action: str = "insert"
-    key: str | None = None
-    target: Any = None
-    record: dict[str, Any] = field(default_factory=dict)
-    parent: str | None = None
-    new_part: dict[str, Any] | None = None
-    magnet_source: tuple[str, float | None] | None = None
+    __slots__ = (
+        "_at",
+        "_block",
+        "_cells",
+        "_magnet_source",
+        "_new_part",
+        "_record",
+        "action",
+        "key",
+        "messages",
+        "parent",
+        "source_row",
+        "status",
+        "target",
+    )
+
+    def __init__(
+        self,
+        source_row: int,
+        status: str = OK,
+        cells: dict[str, CellResult] | None = None,
+        *,
+        block: CellBlock | None = None,
+        at: int = 0,
+    ) -> None:
+        self.source_row = source_row
+        self.status = status
+        self.messages: list[str] = []
+        self._cells = cells if cells is not None or block is not None else {}
+        self._block = block
+        self._at = at
+        self.action = "insert"
+        self.key: str | None = None
+        self.target: Any = None
+        self._record: dict[str, Any] | Derived = {}
+        self.parent: str | None = None
+        self._new_part: dict[str, Any] | Derived | None = None
+        self._magnet_source: tuple[str, float | None] | Derived | None = None
+
+    def __repr__(self) -> str:
+        return f"RowResult(row {self.source_row + 1}, {self.status}, {self.action})"
+
+    @property
+    def cells(self) -> dict[str, CellResult]:
+        """Field -> result, for the mapped fields."""
+        if self._cells is None:
+            assert self._block is not None
+            self._cells = self._block.cells_at(self._at)
+        return self._cells
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """Column values to write to the kind's table (kept once asked for)."""
+        record = self._record
+        if isinstance(record, Derived):
+            record = self._record = record.make(self)
+        return record
+
+    @record.setter
+    def record(self, values: dict[str, Any] | Derived) -> None:
+        self._record = values
+
+    @property
+    def new_part(self) -> dict[str, Any] | None:
+        """BOM: values of the magnet part to create, when it does not exist (kept once
+        asked for)."""
+        part = self._new_part
+        if isinstance(part, Derived):
+            part = self._new_part = part.make(self)
+        return part
+
+    @new_part.setter
+    def new_part(self, values: dict[str, Any] | Derived | None) -> None:
+        self._new_part = values
+
+    @property
+    def derives_record(self) -> bool:
+        """Whether `record` is worked out from the cells when asked (not stored)."""
+        return isinstance(self._record, Derived)
+
+    @property
+    def derives_new_part(self) -> bool:
+        """Whether `new_part` is worked out from the cells when asked (not stored)."""
+        return isinstance(self._new_part, Derived)
+
+    def values(self, *names: str) -> list[Any]:
+        """Return the parsed values of some fields (None when absent, empty or refused)."""
+        if self._cells is None and self._block is not None:
+            return self._block.values(names, self._at)
+        return [self.value(name) for name in names]
+
+    @property
+    def has_new_part(self) -> bool:
+        """BOM: whether the line creates a part (without working its values out)."""
+        return self._new_part is not None
+
+    @property
+    def magnet_source(self) -> tuple[str, float | None] | None:
+        """BOM: the line's text and stated mass, read by `magnet` when asked."""
+        source = self._magnet_source
+        return source.make(self) if isinstance(source, Derived) else source
+
+    @magnet_source.setter
+    def magnet_source(self, source: tuple[str, float | None] | Derived | None) -> None:
+        self._magnet_source = source
 
     @property
     def magnet(self) -> MagnetGuess | None:
-        """BOM: what the line's text says about a magnet (worked out when first asked).
+        """BOM: what the line's text says about a magnet (worked out when asked).
 
         Explicit family, grade and size columns settle most lines without it; the preview
         asks only for the rows it shows.
         """
-        if self.magnet_source is None:
+        source = self.magnet_source
+        if source is None:
             return None
         from planner.importing.magnet_text import recognise
 
-        text, stated_mass_g = self.magnet_source
+        text, stated_mass_g = source
         return recognise(text, stated_mass_g=stated_mass_g)
 
     def note(self, message: str, status: str = OK) -> None:
@@ -128,6 +303,8 @@ class RowResult:
 
     def value(self, name: str) -> Any:
         """Return the parsed value of a field (None when absent, empty or refused)."""
+        if self._cells is None and self._block is not None:
+            return self._block.value(name, self._at)
         cell = self.cells.get(name)
         return cell.value if cell is not None else None
 
@@ -135,6 +312,32 @@ class RowResult:
         """Return every cell reason and non-ok message, for reports."""
         cells = [f"{n}: {c.reason}" for n, c in self.cells.items() if c.status != OK]
         return cells + [m for m in self.messages if m]
+
+
+def values_of(rows: Sequence[RowResult], names: tuple[str, ...]) -> list[list[Any]]:
+    """Return, per field in `names`, the parsed value of each row (None where absent).
+
+    Rows still reading their cells from a block are taken a run at a time, field by field:
+    a commit of 100,000 lines works its records out this way (`make bench`).
+    """
+    columns: list[list[Any]] = [[] for _ in names]
+    start, count = 0, len(rows)
+    while start < count:
+        first = rows[start]
+        block = first._block
+        if block is None or first._cells is not None:
+            for column, name in zip(columns, names, strict=True):
+                column.append(first.value(name))
+            start += 1
+            continue
+        stop = start + 1
+        while stop < count and rows[stop]._block is block and rows[stop]._cells is None:
+            stop += 1
+        positions = [row._at for row in rows[start:stop]]
+        for column, name in zip(columns, names, strict=True):
+            column.extend(block.column_values(name, positions))
+        start = stop
+    return columns
 
 
 @dataclass

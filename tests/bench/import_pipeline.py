@@ -69,21 +69,30 @@ def import_bom(path: Path, folder: Path) -> float:
     from planner.workspace import Workspace
 
     from ui.import_state import ImportState
-    from ui.import_steps import check_rows, load_file, write_rows
+    from ui.import_steps import (
+        check_rows,
+        load_file,
+        quiet_collector,
+        release_frozen,
+        write_rows,
+    )
 
     workspace = Workspace.create(folder / f"bench-{time.monotonic_ns()}.magplan")
     try:
+        # Each step as the wizard runs it (ui/import_runner.py): on a worker thread with
+        # the cycle collector paused (`quiet_collector`).
         start = time.perf_counter()
-        loaded = load_file(path, _ignore, _never)
+        loaded = quiet_collector(lambda: load_file(path, _ignore, _never))
         state = ImportState(path=path, kind="bom", product="Bench", info=loaded.info)
         state.sheet, state.guess = loaded.data.name, loaded.guess
         state.sheets[loaded.data.name] = loaded.data
         state.mapping = map_columns(state.rows, loaded.guess, "bom", workspace=workspace)
-        preview = check_rows(state, workspace, _ignore, _never)
-        result = write_rows(preview, workspace, False, _ignore, _never)
+        preview = quiet_collector(lambda: check_rows(state, workspace, _ignore, _never))
+        result = quiet_collector(lambda: write_rows(preview, workspace, False, _ignore, _never))
         elapsed = time.perf_counter() - start
     finally:
         workspace.close()
+        release_frozen()
     assert len(result.imported_rows) == ROWS, result.summary()
     return elapsed
 

@@ -238,3 +238,18 @@ def test_bulk_rows_read_back_as_the_orm_would_write_them(workspace: Workspace) -
     assert licence.submitted_on == date(2026, 11, 2)
     assert licence.quantity_approved == 5000.0
     assert licence.version == 1
+
+
+@pytest.mark.parametrize(
+    "note", ["O'Brien's spare", "Robert'); DROP TABLE parts;--", "ünïcode ⌀8", "", "1.5"]
+)
+def test_a_value_shared_by_every_row_is_stored_exactly(note: str, workspace: Workspace) -> None:
+    """Values the same on every row are written as SQL literals: quotes must survive."""
+    rows: list[Row] = [["Part number", "Description", "Qty", "Note"]]
+    rows += [[f"Q-{i}", "N42 magnet 10x5x2", 2, note] for i in range(3)]
+    commit(workspace, prepare(rows, workspace, product="Quote test"))
+    product = next(p for p in workspace.all(Product) if p.name == "Quote test")
+    lines = [line for line in workspace.all(BomLine) if line.parent_id == product.id]
+    assert [line.note for line in lines] == [note] * 3
+    assert [line.pieces_per_unit for line in lines] == [2.0] * 3
+    assert workspace.count(Part) >= 3
