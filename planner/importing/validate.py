@@ -175,11 +175,11 @@ class RowResult:
         "_block",
         "_cells",
         "_magnet_source",
+        "_messages",
         "_new_part",
         "_record",
         "action",
         "key",
-        "messages",
         "parent",
         "source_row",
         "status",
@@ -197,7 +197,7 @@ class RowResult:
     ) -> None:
         self.source_row = source_row
         self.status = status
-        self.messages: list[str] = []
+        self._messages: list[str] | None = None
         self._cells = cells if cells is not None or block is not None else {}
         self._block = block
         self._at = at
@@ -211,6 +211,13 @@ class RowResult:
 
     def __repr__(self) -> str:
         return f"RowResult(row {self.source_row + 1}, {self.status}, {self.action})"
+
+    @property
+    def messages(self) -> list[str]:
+        """Row-level messages, in words a buyer understands (made when first needed)."""
+        if self._messages is None:
+            self._messages = []
+        return self._messages
 
     @property
     def cells(self) -> dict[str, CellResult]:
@@ -311,7 +318,7 @@ class RowResult:
     def problems(self) -> list[str]:
         """Return every cell reason and non-ok message, for reports."""
         cells = [f"{n}: {c.reason}" for n, c in self.cells.items() if c.status != OK]
-        return cells + [m for m in self.messages if m]
+        return cells + [m for m in self._messages or () if m]
 
 
 def values_of(rows: Sequence[RowResult], names: tuple[str, ...]) -> list[list[Any]]:

@@ -1,9 +1,11 @@
-"""Spreadsheet import: a 100,000-line BOM from file to committed rows, and GUI latency.
+"""Spreadsheet import: a 100,000-line BOM from file to committed rows, memory, GUI latency.
 
 (1) our pipeline (read in the worker process, find the table, map, validate, commit)
     against a bare python-calamine parse of the same file to Python rows;
 (2) the same pipeline against `pandas.read_excel` with openpyxl (pandas' default engine);
-(3) a 500,000-row CSV imported through the wizard's background steps: the longest gap of
+(3) the peak memory growth of a process importing it, against the size of its cells as
+    Python values (tests/bench/import_memory.py);
+(4) a 500,000-row CSV imported through the wizard's background steps: the longest gap of
     a 10 ms QTimer on the GUI thread, against the 100 ms budget.
 """
 
@@ -11,13 +13,14 @@ from __future__ import annotations
 
 import gc
 import statistics
+import subprocess
 import tempfile
 import time
 import warnings
 from pathlib import Path
 from typing import Any
 
-from tests.bench.common import Ratio
+from tests.bench.common import PYTHON, Ratio
 
 ROWS = 100_000
 CSV_ROWS = 500_000
@@ -193,11 +196,23 @@ def wizard_latency(path: Path, folder: Path) -> tuple[float, float]:
     return gaps[0], elapsed
 
 
+def memory(path: Path) -> tuple[int, int]:
+    """Return (peak growth of the GUI process importing `path`, the data's size), in bytes,
+    each measured in a fresh process (tests/bench/import_memory.py)."""
+    found = []
+    for what in ("ours", "data"):
+        command = [PYTHON, "-m", "tests.bench.import_memory", what, str(path)]
+        output = subprocess.run(command, check=True, capture_output=True, text=True)
+        found.append(int(output.stdout.split()[-1]))
+    return found[0], found[1]
+
+
 def run() -> list[Ratio]:
-    """Measure the import pipeline against calamine and pandas, and the GUI's latency."""
+    """Measure the import pipeline against calamine and pandas, the GUI's latency, memory."""
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         path = write_bom(folder / "bom100k.xlsx")
+        grown, size = memory(path)
         import_bom(path, folder)  # warm-up: imports, the reader's first start
         ours: list[float] = []
         bare: list[float] = []
@@ -227,6 +242,12 @@ def run() -> list[Ratio]:
             5.0,
             f"pandas {detail['pandas']:.2f} s, ours {detail['ours']:.2f} s",
             lower_is_better=False,
+        ),
+        Ratio(
+            "import 100k-line BOM xlsx: GUI peak memory growth / data size",
+            grown / size,
+            1.0,
+            f"grew {grown / 2**20:.0f} MiB, the cells as Python values {size / 2**20:.0f} MiB",
         ),
         Ratio(
             "import 500k-row CSV in the wizard: max event-loop gap / 100 ms",
