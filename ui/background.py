@@ -7,6 +7,7 @@ import traceback
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import isValid
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -28,7 +29,7 @@ class TaskControl:
     def progress(self, done: int, total: int, message: str = "") -> None:
         """Report progress; raise CancelledError when the user asked to stop."""
         self.check()
-        self._signals.progressed.emit(done, total, message)
+        _deliver(self._signals, "progressed", done, total, message)
 
     def check(self) -> None:
         """Raise CancelledError when the user asked to stop."""
@@ -63,11 +64,23 @@ class _Runnable(QRunnable, Generic[ResultT]):
         try:
             result = self._fn(self._control)
         except CancelledError:
-            self._signals.cancelled.emit()
+            _deliver(self._signals, "cancelled")
         except Exception as exc:
-            self._signals.failed.emit(exc, traceback.format_exc())
+            _deliver(self._signals, "failed", exc, traceback.format_exc())
         else:
-            self._signals.succeeded.emit(result)
+            _deliver(self._signals, "succeeded", result)
+
+
+def _deliver(signals: _Signals, name: str, *args: Any) -> None:
+    """Emit a task's signal unless whoever waited for it is gone (a window closed while
+    the task ran): then there is nobody to tell, and no error to show."""
+    if not isValid(signals):
+        return
+    try:
+        getattr(signals, name).emit(*args)
+    except RuntimeError:
+        if isValid(signals):  # a real error, not a receiver that closed meanwhile
+            raise
 
 
 class Task(Generic[ResultT]):
