@@ -74,17 +74,14 @@ def _record_fields(kind: str) -> tuple[tuple[str, str], ...]:
 
 
 _RECORD_COLUMNS = {kind: _record_fields(kind) for kind in _RENAMES}
+_RECORD_NAMES = {kind: tuple(n for n, _ in pairs) for kind, pairs in _RECORD_COLUMNS.items()}
 
 
 def _record(kind: str, row: RowResult) -> dict[str, Any]:
     """Return the record's column values: the kind's fields that hold a value."""
-    cells = row.cells
-    record: dict[str, Any] = {}
-    for name, column in _RECORD_COLUMNS[kind]:
-        cell = cells.get(name)
-        if cell is not None and cell.value is not None:
-            record[column] = cell.value
-    return record
+    pairs = _RECORD_COLUMNS[kind]
+    found = row.values(*_RECORD_NAMES[kind])
+    return {column: v for (_, column), v in zip(pairs, found, strict=True) if v is not None}
 
 
 def _keyed(preview: ImportPreview, row: RowResult, key: str | None, existing: Any) -> None:
