@@ -54,14 +54,17 @@ class Loaded:
 
 
 def load_file(path: Path, progress: Progress, cancel: Cancel) -> Loaded:
-    """Pre-scan a file, read its first visible sheet and find the table in it."""
-    from planner.importing import ReadError, inspect_file
+    """Pre-scan a file, read its first visible sheet and find the table in it.
 
-    info = inspect_file(path)
-    first = info.first_visible()
-    if first is None:
-        raise ReadError("empty", path, None, "no visible sheet holds any data")
-    data, guess = load_sheet(path, first.name, first.rows, progress, cancel)
+    One pass over the file: the reader parses a large first sheet while it is pre-scanned.
+    """
+    from planner.importing.reader import inspect_and_read
+    from planner.importing.table import guess_table
+
+    info, data = inspect_and_read(path, progress=progress, cancel=cancel)
+    progress(0, 0)
+    guess = guess_table(data.rows)
+    progress(0, 0)  # raises when the user cancelled while the table was being found
     kind, why = guess_kind(data.rows, guess)
     return Loaded(info, data, guess, kind, why)
 

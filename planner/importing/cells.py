@@ -1,9 +1,10 @@
 """Cell normalisation: blanks, over-long text, NUL, line ends, error values, rectangular rows.
 
-`RowCleaner` runs in the worker on each chunk before it is pickled (so it overlaps with
-the caller unpickling the previous chunk); a row costs one join of its (short) text cells
-unless it holds something to fix. `SheetAssembly` runs in the caller: it collects the chunks,
-places the error values and formula flags the pre-scan found, and squares the table.
+`RowCleaner` runs in the worker on each chunk before it is sent (so it overlaps with the
+caller decoding the previous chunk); a chunk costs one pass over its cells and one join of
+its text unless it holds something to fix, and only then are its rows looked at one by one.
+`SheetAssembly` runs in the caller: it collects the chunks, places the error values and
+formula flags the pre-scan found, and squares the table.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from planner.importing.sheetscan import SheetScan
 
 MAX_NOTICES_PER_KIND = 100
+_JOIN_CHARS = 8 << 20  # a chunk with more text than this is checked row by row
 CUT = f"cell text longer than {MAX_CELL_TEXT:,} characters was cut"
 NUL = "NUL characters were removed from the cell"
 NO_RESULT = "formula without stored result – open and re-save in Excel/LibreOffice"
@@ -68,11 +70,23 @@ class RowCleaner:
     def feed(self, chunk: list[list[Cell]]) -> list[list[Cell]]:
         """Clean a chunk of rows (the next ones in the sheet) and return it."""
         str_ = str
+        texts = [value for row in chunk for value in row if value.__class__ is str_]
+        if "" in texts:
+            _blanks_to_none(chunk)
+        if (
+            sum(map(len, texts)) <= _JOIN_CHARS
+            and max(map(len, texts), default=0) <= MAX_CELL_TEXT
+        ):
+            text = "".join(texts)
+            if "\x00" not in text and "\r" not in text:
+                self.row += len(chunk)
+                return chunk  # the usual case: nothing to cut, strip or normalise
+        return self._feed_rows(chunk)
+
+    def _feed_rows(self, chunk: list[list[Cell]]) -> list[list[Cell]]:
+        """Clean a chunk row by row (it holds text to cut, strip or normalise)."""
+        str_ = str
         for offset, row in enumerate(chunk):
-            if "" in row:
-                for index, value in enumerate(row):
-                    if value == "":
-                        row[index] = None
             texts = [value for value in row if value.__class__ is str_]
             if sum(map(len, texts)) > MAX_CELL_TEXT:
                 self._fix_row(self.row + offset, row)  # never join megabytes of text
@@ -97,6 +111,15 @@ class RowCleaner:
             if was_cut:
                 self.board.note(row_index, index, CUT)
             row[index] = text
+
+
+def _blanks_to_none(chunk: list[list[Cell]]) -> None:
+    """Turn the empty strings an engine gives for blank cells into None."""
+    for row in chunk:
+        if "" in row:
+            for index, value in enumerate(row):
+                if value == "":
+                    row[index] = None
 
 
 def _fix_text(value: str) -> tuple[str | None, bool, bool]:
@@ -149,8 +172,9 @@ class SheetAssembly:
         rows = self.rows
         while rows and all(cell is None for cell in rows[-1]):
             rows.pop()
-        width = max((len(row) for row in rows), default=0)
-        for row in rows:
-            if len(row) < width:
-                row.extend([None] * (width - len(row)))
+        width = max(map(len, rows), default=0)
+        if min(map(len, rows), default=0) < width:
+            for row in rows:
+                if len(row) < width:
+                    row.extend([None] * (width - len(row)))
         return rows

@@ -21,8 +21,13 @@ from planner.importing.model import CellError
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
+    from typing import TypeAlias
 
     from planner.importing.model import Category, Cell
+
+    # Returns the sheet's measured (rows, columns), 0 = unknown; for a gated job it waits
+    # for the parent's pre-scan, so every engine calls it before building any row.
+    Extent: TypeAlias = Callable[[], tuple[int, int]]
 
 ENGINES: dict[str, tuple[str, ...]] = {
     "xlsx": ("calamine", "openpyxl"),
@@ -81,15 +86,21 @@ def ensure_defused_xml() -> None:
         )
 
 
-def read_sheet_rows(job: SheetJob) -> tuple[list[list[Any]], str, list[str]]:
+def read_sheet_rows(
+    job: SheetJob, extent: Extent | None = None
+) -> tuple[list[list[Any]], str, list[str]]:
     """Return (rows, engine, failures of the engines tried before) for one sheet.
+
+    Args:
+        job: the sheet.
+        extent: where the measured extent comes from (default: the job's rows and columns).
 
     Raises:
         EngineError: every engine failed, or one failed in a way that settles it
             (password, memory, cell limit).
     """
     failures: list[str] = []
-    readers: dict[str, Callable[[SheetJob], list[list[Any]]]] = {
+    readers: dict[str, Callable[[SheetJob, Extent | None], list[list[Any]]]] = {
         "calamine": _calamine,
         "openpyxl": _openpyxl,
         "xlrd": _xlrd,
@@ -99,7 +110,7 @@ def read_sheet_rows(job: SheetJob) -> tuple[list[list[Any]], str, list[str]]:
         order = ("openpyxl", *(engine for engine in order if engine != "openpyxl"))
     for engine in order:
         try:
-            return readers[engine](job), engine, failures
+            return readers[engine](job, extent), engine, failures
         except (EngineError, MemoryError, KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # pyo3's PanicException derives from BaseException
@@ -111,16 +122,20 @@ def read_sheet_rows(job: SheetJob) -> tuple[list[list[Any]], str, list[str]]:
     )
 
 
-def _calamine(job: SheetJob) -> list[list[Any]]:
+def _measured(job: SheetJob, extent: Extent | None) -> tuple[int, int]:
+    """Return the sheet's measured (rows, columns): the job's, or the parent's answer."""
+    return extent() if extent is not None else (job.rows, job.columns)
+
+
+def _calamine(job: SheetJob, extent: Extent | None = None) -> list[list[Any]]:
     """Read with python-calamine, keeping column positions (no empty-area skipping)."""
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     try:
         with CalamineWorkbook.from_path(job.path) as workbook:
             sheet = workbook.get_sheet_by_name(job.sheet)
-            rows: list[list[Any]] = sheet.to_python(
-                skip_empty_area=False, nrows=job.rows or None
-            )
+            nrows = _measured(job, extent)[0]  # parsed, but not one Python row yet
+            rows: list[list[Any]] = sheet.to_python(skip_empty_area=False, nrows=nrows or None)
             return rows
     except PasswordError:
         raise EngineError("encrypted", "the file is password-protected (encrypted)") from None
@@ -132,7 +147,7 @@ def _calamine(job: SheetJob) -> list[list[Any]]:
         raise
 
 
-def _openpyxl(job: SheetJob) -> list[list[Any]]:
+def _openpyxl(job: SheetJob, extent: Extent | None = None) -> list[list[Any]]:
     """Read with openpyxl in read-only, values-only mode, bounded by the real extent."""
     ensure_defused_xml()
     import openpyxl
@@ -143,6 +158,7 @@ def _openpyxl(job: SheetJob) -> list[list[Any]]:
             job.path, read_only=True, data_only=True, keep_links=False, keep_vba=False
         )
     try:
+        max_row, max_col = _measured(job, extent)  # sheets are read lazily: none read yet
         if not workbook.sheetnames:
             raise ValueError("openpyxl found no worksheets (Strict OOXML?)")
         sheet = workbook[job.sheet]
@@ -151,7 +167,7 @@ def _openpyxl(job: SheetJob) -> list[list[Any]]:
         return [
             [_unescape(value, unescaped) if isinstance(value, str) else value for value in row]
             for row in sheet.iter_rows(
-                max_row=job.rows or None, max_col=job.columns or None, values_only=True
+                max_row=max_row or None, max_col=max_col or None, values_only=True
             )
         ]
     finally:
@@ -169,10 +185,11 @@ def _unescape(text: str, seen: dict[str, str]) -> str:
     return done
 
 
-def _xlrd(job: SheetJob) -> list[list[Any]]:
+def _xlrd(job: SheetJob, extent: Extent | None = None) -> list[list[Any]]:
     """Read .xls (BIFF2–8) with xlrd; dates per the workbook's date mode, errors kept."""
     import xlrd
 
+    _measured(job, extent)  # xlrd reads a sheet as it is (.xls caps it at 65,536 × 256)
     with open(os.devnull, "w", encoding="utf-8") as log:
         book = xlrd.open_workbook(
             job.path, on_demand=True, ignore_workbook_corruption=True, logfile=log

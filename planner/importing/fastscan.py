@@ -29,8 +29,10 @@ _ROW_END = b"</row>"
 _SLASH = 0x2F
 _CELL = b'<c r="'
 _REF = re.compile(rb"([A-Z]+)(\d+)\"")
-# After `<c`: a tag not written as `<c r="A1"…` (no r, r not first, odd spacing or case).
-_ODD_TAIL = rb' (?!r="[A-Z])|[^ ]'
+# After `<c`: a cell tag not written as `<c r="A1"…` (no r, r not first, odd spacing or
+# case). `<c` followed by a name character starts another element (`<cols>`, which Excel
+# writes whenever a column has a width, `<conditionalFormatting>`, ...), not a cell.
+_ODD_TAIL = rb' (?!r="[A-Z])|[^ A-Za-z0-9_.:-]'
 _COLON_TAG = re.compile(rb":(?:c|row)[\s/>]")  # cheap pre-check for the one below
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")  # calamine ignores prefixes
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?(?:worksheet|dialogsheet)\b[^>]*>")

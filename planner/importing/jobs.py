@@ -1,21 +1,24 @@
-"""What the worker process does with each job: read a sheet, a text file, or list sheets."""
+"""What the worker process does with each job: read a sheet, a text file, or list sheets.
+
+What only one kind of job needs is imported when such a job comes: the worker's start-up is
+part of every read (issue #4).
+"""
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.importing import csvfile, engines
+from planner.importing import engines
 from planner.importing.cells import RowCleaner
 from planner.importing.engines import EngineError, ListJob, SheetJob
-from planner.importing.sheetxml import ScanError, scan_half_xml
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from planner.importing.csvfile import CsvFormat
+    from planner.importing.engines import Extent
     from planner.importing.model import Limits
     from planner.importing.sheetscan import SheetScan
 
@@ -44,9 +47,18 @@ class TailScanJob:
 
 
 def run(
-    job: object, send: Callable[[list[list[Any]]], None], chunk_cells: int
+    job: object,
+    send: Callable[[list[list[Any]]], None],
+    chunk_cells: int,
+    extent: Extent | None = None,
 ) -> dict[str, Any]:
     """Run one job, sending rows in chunks of about `chunk_cells` cells.
+
+    Args:
+        job: the job.
+        send: sends one chunk of rows to the parent.
+        chunk_cells: about how many cells go into one chunk.
+        extent: for a gated sheet job, waits for the parent's measured extent.
 
     Returns:
         The final report for the parent.
@@ -56,16 +68,19 @@ def run(
         TypeError: the job is of no known kind.
     """
     if isinstance(job, SheetJob):
-        rows, engine, failures = engines.read_sheet_rows(job)
+        rows, engine, failures = engines.read_sheet_rows(job, extent)
         cleaner = _send_chunks(rows, job.sheet, send, chunk_cells)
         return _report(cleaner, engine=engine, failures=failures)
     if isinstance(job, CsvJob):
+        from planner.importing import csvfile
+
         parsed = csvfile.read_rows(Path(job.path), job.fmt, job.sheet, job.limits)
+        size = {"rows": len(parsed.rows), "columns": parsed.columns}
         if job.count_only:
-            return {"rows": len(parsed.rows), "columns": parsed.columns}
+            return size
         cleaner = _send_chunks(parsed.rows, job.sheet, send, chunk_cells)
         cleaner.board.notices[:0] = parsed.notices
-        return _report(cleaner, engine="csv")
+        return _report(cleaner, engine="csv", **size)
     if isinstance(job, ListJob):
         return {"sheets": engines.list_sheets(job)}
     if isinstance(job, TailScanJob):
@@ -75,6 +90,10 @@ def run(
 
 def _tail_scan(job: TailScanJob) -> SheetScan | None:
     """Scan the tail half with our own fast path; None lets the caller scan it all."""
+    import zipfile
+
+    from planner.importing.sheetxml import ScanError, scan_half_xml
+
     try:
         with zipfile.ZipFile(job.path) as archive:
             return scan_half_xml(

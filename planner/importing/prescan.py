@@ -2,13 +2,18 @@
 
 A `Prescan` holds the open container; `layout()` lists the sheets (cheap), `scan(name)`
 measures one (a streaming pass over its part). Nothing here allocates in proportion to a
-sheet's extent, so a file claiming a billion cells costs what its bytes cost.
+sheet's extent, so a file claiming a billion cells costs what its bytes cost. The scans
+of the last few files are remembered (`SCANS`), so a sheet `inspect_file` measured is not
+measured again by `read_sheet` unless the file changed.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 import zipfile
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -74,6 +79,90 @@ class Layout:
     shared_strings: str = ""
 
 
+@dataclass(frozen=True)
+class FileKey:
+    """What tells one version of a file from another without reading it.
+
+    On POSIX systems, rewriting a file in place changes its change time, which programs
+    cannot set back; saving through a temporary file and a rename, as Excel does, changes
+    its inode too. On Windows, the modification time (100 ns steps on NTFS) and the size
+    tell versions apart.
+
+    Attributes:
+        path: the absolute path.
+        device: st_dev.
+        inode: st_ino.
+        size: st_size.
+        modified_ns: st_mtime_ns.
+        changed_ns: st_ctime_ns.
+    """
+
+    path: str
+    device: int
+    inode: int
+    size: int
+    modified_ns: int
+    changed_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileKey:
+        """Return the key of the file as it is now.
+
+        Raises:
+            OSError: the file cannot be looked at.
+        """
+        info = os.stat(path)
+        return cls(
+            os.path.abspath(path),
+            info.st_dev,
+            info.st_ino,
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+        )
+
+
+class ScanCache:
+    """The sheet scans of the last few files, shared by every `Prescan` (thread-safe).
+
+    `inspect_file` measures every sheet and `read_sheet` then needs one of them again
+    (issue #4). Scans are kept per file version and limits (a scan stops early once over
+    them), so a changed file is measured again.
+    """
+
+    def __init__(self, files: int = 8) -> None:
+        """Remember the scans of at most `files` file versions."""
+        self._files = files
+        self._lock = threading.Lock()
+        self._scans: OrderedDict[tuple[FileKey, Limits], dict[SheetRef, SheetScan]]
+        self._scans = OrderedDict()
+
+    def get(self, file: tuple[FileKey, Limits], ref: SheetRef) -> SheetScan | None:
+        """Return a copy of the remembered scan of a sheet, or None."""
+        with self._lock:
+            scans = self._scans.get(file)
+            if scans is None or ref not in scans:
+                return None
+            self._scans.move_to_end(file)
+            return scans[ref].copy()
+
+    def put(self, file: tuple[FileKey, Limits], ref: SheetRef, scan: SheetScan) -> None:
+        """Remember the scan of a sheet, forgetting the least recently used file."""
+        with self._lock:
+            self._scans.setdefault(file, {})[ref] = scan.copy()
+            self._scans.move_to_end(file)
+            while len(self._scans) > self._files:
+                self._scans.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every scan."""
+        with self._lock:
+            self._scans.clear()
+
+
+SCANS = ScanCache()
+
+
 class Prescan:
     """An open container, ready to list and measure its sheets."""
 
@@ -85,10 +174,15 @@ class Prescan:
         """
         self.path = path
         self.limits = limits
+        try:
+            self._file: tuple[FileKey, Limits] | None = (FileKey.of(path), limits)
+        except OSError:
+            self._file = None  # opening it will fail and say why
         self._package: Package | None = None
         self._stream = b""
         self._biff2 = False
         self._ods: dict[str, SheetScan] = {}
+        self._long_shared: bool | None = None
         if sniffed.container == "zip":
             self._package = open_package(path, limits)
             try:
@@ -113,8 +207,20 @@ class Prescan:
         """Close the container."""
         self.close()
 
+    def part_size(self, ref: SheetRef) -> int:
+        """Return the declared unpacked size of an OOXML sheet's part (0 for other kinds)."""
+        package = self._package
+        if package is None or self.layout.kind == "ods" or not ref.locator:
+            return 0
+        return package.size(ref.locator) if package.has(ref.locator) else 0
+
     def long_shared_strings(self) -> bool:
         """Return True when a shared string may exceed a cell's 32,767 characters."""
+        if self._long_shared is None:
+            self._long_shared = self._find_long_shared_string()
+        return self._long_shared
+
+    def _find_long_shared_string(self) -> bool:
         if self._package is None or not self.layout.shared_strings:
             return False
         try:
@@ -133,8 +239,11 @@ class Prescan:
         Raises:
             ReadError: damaged or unsafe, naming the sheet.
         """
+        known = SCANS.get(self._file, ref) if self._file is not None else None
+        if known is not None:
+            return known
         try:
-            return self._scan(ref, helper)
+            scan = self._scan(ref, helper)
         except ScanError as exc:
             category: Category = "unsafe" if exc.unsafe else "damaged"
             message = "" if exc.unsafe else "the sheet is damaged and cannot be read"
@@ -147,6 +256,9 @@ class Prescan:
                 "the sheet is damaged and cannot be read",
                 detail=repr(exc),
             ) from None
+        if self._file is not None:
+            SCANS.put(self._file, ref, scan)
+        return scan
 
     def _scan(self, ref: SheetRef, helper: TailScanner | None) -> SheetScan:
         kind = self.layout.kind

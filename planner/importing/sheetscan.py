@@ -44,6 +44,10 @@ class SheetScan:
             or self.rows * self.columns > limits.max_cells
         )
 
+    def copy(self) -> SheetScan:
+        """Return a copy whose lists can be changed without changing this one."""
+        return SheetScan(self.rows, self.columns, list(self.errors), list(self.formulas))
+
     def merged(self, other: SheetScan) -> SheetScan:
         """Return the scan of both halves of a part."""
         return SheetScan(

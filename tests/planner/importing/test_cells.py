@@ -1,0 +1,132 @@
+"""Row cleaning chunk by chunk, the table squaring, and how row chunks travel (issue #4)."""
+
+from __future__ import annotations
+
+import copy
+import io
+import random
+import time
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from planner.importing import worker
+from planner.importing.cells import CUT, NUL, RowCleaner, SheetAssembly
+from planner.importing.model import MAX_CELL_TEXT, CellError
+
+if TYPE_CHECKING:
+    from planner.importing.model import Cell
+
+
+def _row_by_row(chunks: list[list[list[Cell]]]) -> tuple[list[list[Cell]], RowCleaner]:
+    """Clean with the row-by-row path only (what every chunk went through before)."""
+    cleaner = RowCleaner("S")
+    rows: list[list[Cell]] = []
+    for chunk in chunks:
+        for row in chunk:
+            for index, value in enumerate(row):
+                if value == "":
+                    row[index] = None
+        rows += cleaner._feed_rows(chunk)
+    return rows, cleaner
+
+
+def _chunked(chunks: list[list[list[Cell]]]) -> tuple[list[list[Cell]], RowCleaner]:
+    cleaner = RowCleaner("S")
+    rows: list[list[Cell]] = []
+    for chunk in chunks:
+        rows += cleaner.feed(chunk)
+    return rows, cleaner
+
+
+def _random_chunks(seed: int) -> list[list[list[Cell]]]:
+    rng = random.Random(seed)
+    values: list[Cell] = ["", "", "P-1", "a\x00b", "x\r\ny", "z\rw", "ok", 1.5, 7, True, None]
+    values += ["L" * (MAX_CELL_TEXT + 5), date(2024, 1, 2), CellError("#N/A")]
+    return [
+        [[rng.choice(values) for _ in range(5)] for _ in range(rng.randint(0, 40))]
+        for _ in range(12)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_chunk_path_matches_row_by_row(seed: int) -> None:
+    """Whatever a chunk holds, the cells and notices are those of the row-by-row path."""
+    chunks = _random_chunks(seed)
+    expected, reference = _row_by_row(copy.deepcopy(chunks))
+    got, cleaner = _chunked(chunks)
+    assert got == expected
+    assert cleaner.board.notices == reference.board.notices
+    assert cleaner.board.counts == reference.board.counts
+    assert cleaner.row == reference.row
+
+
+def test_clean_chunk_is_returned_as_is() -> None:
+    """A chunk with nothing to fix keeps its row objects; blanks become None."""
+    chunk: list[list[Cell]] = [["a", 1.0, ""], ["b", "", True]]
+    rows = list(chunk)
+    cleaned = RowCleaner("S").feed(chunk)
+    assert cleaned is chunk
+    assert all(a is b for a, b in zip(cleaned, rows, strict=True))
+    assert cleaned == [["a", 1.0, None], ["b", None, True]]
+
+
+def test_notices_name_the_right_rows_after_clean_chunks() -> None:
+    """Row numbers of notices count the rows of the chunks that needed no fixing."""
+    cleaner = RowCleaner("S")
+    cleaner.feed([["a"], ["b"]])
+    cleaner.feed([["c"], ["d\x00"]])
+    (notice,) = cleaner.board.notices
+    assert (notice.row, notice.column, notice.text) == (3, 0, NUL)
+
+
+def test_one_huge_string_in_many_cells_is_never_joined() -> None:
+    """12,000 cells sharing a 1 MiB string: cut once, quickly, without a 12 GB join."""
+    huge = "x" * (1 << 20)
+    chunk: list[list[Cell]] = [[huge] for _ in range(12_000)]
+    start = time.perf_counter()
+    cleaner = RowCleaner("S")
+    cleaned = cleaner.feed(chunk)
+    assert time.perf_counter() - start < 2.0
+    assert {len(row[0]) for row in cleaned if isinstance(row[0], str)} == {MAX_CELL_TEXT}
+    assert len({id(row[0]) for row in cleaned}) == 1
+    assert cleaner.board.counts[CUT] == 12_000
+
+
+def test_finish_squares_ragged_rows_and_keeps_square_ones() -> None:
+    """Short rows are padded with None; trailing empty rows are dropped."""
+    assembly = SheetAssembly("S")
+    assembly.add([["a", "b", "c"], ["d"], [None, None]])
+    assert assembly.finish() == [["a", "b", "c"], ["d", None, None]]
+    square = SheetAssembly("S")
+    rows: list[list[Cell]] = [["a", 1], ["b", 2]]
+    square.add(rows)
+    assert square.finish() == [["a", 1], ["b", 2]]
+
+
+def _frames(data: bytes) -> list[tuple[bytes, Any]]:
+    """Split a stream of frames into (kind byte, decoded message)."""
+    stream = io.BytesIO(data)
+    found = []
+    while (frame := worker._read_frame(stream)) is not None:
+        found.append((frame[:1], worker._decode(frame)))
+    return found
+
+
+def test_plain_chunks_travel_as_marshal_data_others_as_pickles() -> None:
+    """Plain values go as marshal data; from the first chunk with a date on, pickles."""
+    out = io.BytesIO()
+    send = worker._row_sender(out)
+    plain: list[list[Any]] = [["a", 1.5, 2, True, None, ""], ["é\ud800", -0.0, 10**30]]
+    dated: list[list[Any]] = [["b", date(2024, 5, 6), CellError("#REF!")]]
+    send(plain)
+    send(dated)
+    send(plain)
+    frames = _frames(out.getvalue())
+    assert [kind for kind, _message in frames] == [b"M", b"P", b"P"]
+    assert [message for _kind, message in frames] == [
+        ("rows", plain),
+        ("rows", dated),
+        ("rows", plain),
+    ]
