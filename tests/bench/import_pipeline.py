@@ -69,6 +69,7 @@ def _ignore(_done: int, _total: int) -> None:
 def import_bom(path: Path, folder: Path) -> float:
     """Import `path` as BOM lines into a new workspace; return the seconds it took."""
     from planner.importing.mapping import map_columns
+    from planner.importing.prescan import SCANS
     from planner.workspace import Workspace
 
     from ui.import_state import ImportState
@@ -80,6 +81,7 @@ def import_bom(path: Path, folder: Path) -> float:
         write_rows,
     )
 
+    SCANS.clear()  # each round reads the file as if it were new (no remembered scan)
     workspace = Workspace.create(folder / f"bench-{time.monotonic_ns()}.magplan")
     try:
         # Each step as the wizard runs it (ui/import_runner.py): on a worker thread with
