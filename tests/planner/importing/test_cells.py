@@ -130,3 +130,31 @@ def test_plain_chunks_travel_as_marshal_data_others_as_pickles() -> None:
         ("rows", dated),
         ("rows", plain),
     ]
+
+
+def test_equal_values_in_a_column_arrive_as_one_object() -> None:
+    """A chunk's repeated text and numbers cross as one object each, keeping their types."""
+    out = io.BytesIO()
+    send = worker._row_sender(out)
+    grade, size = "N42" + "SH", "10" + "x5x3"  # built at run time: separate objects
+    rows: list[list[Any]] = [
+        [f"P-{i}", "".join(grade), "".join(size), float(i % 3), 1 if i % 2 else 1.0]
+        for i in range(50)
+    ]
+    send([list(row) for row in rows])
+    ((_kind, (_rows, got)),) = _frames(out.getvalue())
+    assert got == rows
+    assert len({id(row[1]) for row in got}) == 1
+    assert len({id(row[2]) for row in got}) == 1
+    assert len({id(row[3]) for row in got}) == 3
+    # a column mixing 1 and 1.0 is left alone: equal keys, different values
+    assert [type(row[4]) for row in got] == [type(row[4]) for row in rows]
+
+
+def test_ragged_chunks_are_sent_as_they_are() -> None:
+    out = io.BytesIO()
+    send = worker._row_sender(out)
+    rows: list[list[Any]] = [["a", "b"], ["a"], ["a", "b", "c"]]
+    send(rows)
+    ((_kind, (_rows, got)),) = _frames(out.getvalue())
+    assert got == rows
