@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from planner.importing import CellError
+from planner.importing.table_scan import CHUNK, MIN_ROWS, Scanner, Walk
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -94,7 +96,7 @@ class TableGuess:
         skipped_rows: Rows within or around the table that are not data, with the reason.
         confidence: How sure the guess is, 0 to 1.
         notes: Remarks for the user, e.g. a second table beside this one.
-        data: The data rows (the extent less skipped and empty rows).
+        data: The data rows, ascending (the extent less skipped and empty rows).
     """
 
     header_row: int | None
@@ -107,8 +109,12 @@ class TableGuess:
     data: list[int] = field(default_factory=list)
 
     def data_rows(self) -> list[int]:
-        """Return the rows to import: the extent less skipped and empty rows."""
-        return [r for r in self.data if self.first_data_row <= r <= self.last_data_row]
+        """Return the rows to import: the extent less skipped and empty rows.
+
+        `data` is ascending (as `guess_table` builds it), so this is one slice.
+        """
+        low = bisect_left(self.data, self.first_data_row)
+        return self.data[low : bisect_right(self.data, self.last_data_row, low)]
 
     def headers(self, rows: Sequence[Sequence[object]]) -> dict[int, str]:
         """Return column -> header text ("Column C" where the header cell is empty)."""
@@ -124,13 +130,27 @@ def _at(rows: Sequence[Sequence[object]], row: int, column: int) -> str:
     return cell_text(cells[column]) if column < len(cells) else ""
 
 
+def _has_text(cell: object) -> bool:
+    """Return `bool(cell_text(cell))`, without building the text for common cells."""
+    if type(cell) is str:
+        return bool(cell.replace("\x00", "").strip())
+    if type(cell) is float:
+        return not math.isnan(cell)
+    if type(cell) is int or type(cell) is bool:
+        return True
+    return cell is not None and bool(cell_text(cell))
+
+
 def _filled(rows: Sequence[Sequence[object]], row: int) -> list[int]:
-    return [i for i, cell in enumerate(rows[row]) if cell_text(cell)]
+    return [i for i, cell in enumerate(rows[row]) if _has_text(cell)]
 
 
-def _header_score(rows: Sequence[Sequence[object]], row: int) -> float:
-    from planner.importing.mapping import known_header_score
+def _header_score(rows: Sequence[Sequence[object]], row: int, beat: float) -> float | None:
+    """Score a row as the header; None when it cannot score above `beat`.
 
+    The synonym term costs most (fuzzy matching against every known column name), so it is
+    bounded by its cap first and summed only until it reaches the cap.
+    """
     filled = _filled(rows, row)[:64]
     if len(filled) < 2:
         return 0.0
@@ -138,13 +158,37 @@ def _header_score(rows: Sequence[Sequence[object]], row: int) -> float:
     textual = sum(1 for t in texts if not _is_number(t) and len(t) <= 60) / len(texts)
     if textual < 0.5:
         return 0.0
-    hits = sum(known_header_score(t) for t in texts if len(t) <= 60)
     unique = len({t.lower() for t in texts}) / len(texts)
+    size = 0.6 + 0.4 * min(1.0, len(filled) / 3)
+    # The score rises with `synonyms` and `below`, both at most 1 (float arithmetic keeps
+    # that order), so these bounds are never below the score.
+    if (0.3 * textual + 0.4 * 1.0 + 0.2 * 1.0 + 0.1 * unique) * size <= beat:
+        return None
     below = _below_fit(rows, row, set(filled))
-    synonyms = min(1.0, hits / min(3.0, len(texts)))
+    if (0.3 * textual + 0.4 * 1.0 + 0.2 * below + 0.1 * unique) * size <= beat:
+        return None
+    synonyms = _synonyms(texts)
     return (0.3 * textual + 0.4 * synonyms + 0.2 * below + 0.1 * unique) * (
         0.6 + 0.4 * min(1.0, len(filled) / 3)
     )
+
+
+def _synonyms(texts: list[str]) -> float:
+    """Return min(1, known-name score sum / min(3, texts)), stopping once the cap is sure."""
+    from planner.importing.mapping import known_header_score
+
+    cap = min(3.0, len(texts))
+    scores: list[float] = []
+    for text in texts:
+        if len(text) > 60:
+            continue
+        scores.append(known_header_score(text))
+        # Scores are 0..1, so a sum that reaches the cap stays there. Whole scores add up
+        # exactly; otherwise a margin keeps `sum`'s rounding (or 3.12's compensated
+        # summation) from mattering.
+        if sum(1 for s in scores if s >= 1.0) >= cap or math.fsum(scores) >= cap + 1e-9:
+            return 1.0
+    return min(1.0, sum(scores) / cap)
 
 
 def _below_fit(rows: Sequence[Sequence[object]], row: int, columns: set[int]) -> float:
@@ -164,8 +208,8 @@ def _below_fit(rows: Sequence[Sequence[object]], row: int, columns: set[int]) ->
 def _find_header(rows: Sequence[Sequence[object]]) -> tuple[int | None, float]:
     best, best_score = None, 0.0
     for row in range(min(len(rows), _HEADER_SCAN)):
-        score = _header_score(rows, row)
-        if score > best_score + 0.02:
+        score = _header_score(rows, row, best_score + 0.02)
+        if score is not None and score > best_score + 0.02:
             best, best_score = row, score
     if best_score < 0.3:
         return None, best_score
@@ -219,47 +263,64 @@ def _total_word(texts: list[str]) -> str | None:
     return None
 
 
-@dataclass
-class _Walk:
-    columns: list[int]
-    header_texts: list[str]
-    skipped: dict[int, str] = field(default_factory=dict)
-    data: list[int] = field(default_factory=list)
-    fill_counts: dict[int, int] = field(default_factory=dict)
+def _step(rows: Sequence[Sequence[object]], row: int, walk: Walk, gap: bool) -> bool | None:
+    """Take one row by the walk's rules; return whether it was blank, or None to stop."""
+    texts = [_at(rows, row, c) for c in walk.columns]
+    filled = {c for c, t in zip(walk.columns, texts, strict=True) if t}
+    if not filled:
+        return True
+    if any(walk.header_texts) and _is_repeated_header(texts, walk.header_texts):
+        walk.skipped[row] = "repeated header row"
+    elif (total := _total_word(texts)) is not None:
+        walk.skipped[row] = f"total row ({total!r})"
+    elif len(filled) == 1 and len(walk.columns) >= 3 and not _is_number(texts[0] or "0"):
+        label = next(t for t in texts if t)
+        walk.skipped[row] = f"section label {label!r}"
+    elif gap and walk.data and not walk.fits(filled):
+        return None
+    else:
+        walk.add(row, filled)
+    return False
 
-    def fits(self, filled: set[int]) -> bool:
-        """Whether a row fills two thirds of the columns most data rows fill."""
-        if len(self.data) < 3:
-            return True
-        core = {c for c, n in self.fill_counts.items() if n * 2 >= len(self.data)}
-        return not core or len(filled & core) * 3 >= len(core) * 2
 
-    def add(self, row: int, filled: set[int]) -> None:
-        self.data.append(row)
-        for column in filled:
-            self.fill_counts[column] = self.fill_counts.get(column, 0) + 1
+def _walk(rows: Sequence[Sequence[object]], start: int, stop: int, walk: Walk) -> None:
+    """Walk the rows below the header: data rows, skipped rows, and where the table ends.
 
-
-def _walk(rows: Sequence[Sequence[object]], start: int, stop: int, walk: _Walk) -> None:
+    Long stretches are read in blocks (`table_scan.Scanner`, issue #4): the rows a block
+    could not prove ordinary and the row after a blank one go through `_step`, the others
+    are data. A block that does not fit the mould is tried again at half the size, down to
+    MIN_ROWS rows, which are then taken one by one.
+    """
+    scanner = (
+        Scanner(rows, walk.columns, walk.header_texts, cell_text)
+        if stop - start >= MIN_ROWS
+        else None
+    )
     gap = False
-    for row in range(start, stop):
-        texts = [_at(rows, row, c) for c in walk.columns]
-        filled = {c for c, t in zip(walk.columns, texts, strict=True) if t}
-        if not filled:
-            gap = True
+    row, size = start, CHUNK
+    while row < stop:
+        end = min(stop, row + size)
+        block = scanner.read(row, end) if scanner is not None else None
+        if block is None and size > MIN_ROWS and scanner is not None:
+            size //= 2
             continue
-        if any(walk.header_texts) and _is_repeated_header(texts, walk.header_texts):
-            walk.skipped[row] = "repeated header row"
-        elif (total := _total_word(texts)) is not None:
-            walk.skipped[row] = f"total row ({total!r})"
-        elif len(filled) == 1 and len(walk.columns) >= 3 and not _is_number(texts[0] or "0"):
-            label = next(t for t in texts if t)
-            walk.skipped[row] = f"section label {label!r}"
-        elif gap and walk.data and not walk.fits(filled):
-            break
-        else:
-            walk.add(row, filled)
-        gap = False
+        special = block.special if block is not None else range(row, end)
+        for next_special in (*special, end):
+            if row < next_special and block is not None:
+                if gap:  # the row after a blank one: the walk may end here
+                    blank = _step(rows, row, walk, gap)
+                    if blank is None:
+                        return
+                    gap, row = blank, row + 1
+                if row < next_special:
+                    walk.add_run(row, next_special, block.full)
+                    row = next_special
+            if next_special < end:
+                blank = _step(rows, next_special, walk, gap)
+                if blank is None:
+                    return
+                gap, row = blank, next_special + 1
+        size = min(CHUNK, size * 2) if block is not None else size
 
 
 def guess_table(
@@ -294,7 +355,7 @@ def guess_table(
         notes.append(f"only the first {MAX_COLUMNS} of {len(columns)} columns are read")
         columns = columns[:MAX_COLUMNS]
     header_texts = [_at(rows, header, c) if header is not None else "" for c in columns]
-    walk = _Walk(columns, header_texts)
+    walk = Walk(rows, columns, header_texts)
     _walk(rows, start, stop, walk)
     last = walk.data[-1] if walk.data else start - 1
     skipped = {r: why for r, why in walk.skipped.items() if r <= last}
@@ -308,7 +369,7 @@ def guess_table(
 
 
 def _first_filled(rows: Sequence[Sequence[object]]) -> int:
-    return next((r for r in range(len(rows)) if _filled(rows, r)), 0)
+    return next((r for r in range(len(rows)) if any(map(_has_text, rows[r]))), 0)
 
 
 def _note_outside(
@@ -322,10 +383,9 @@ def _note_outside(
     """Name the non-empty rows above the header and below the table as skipped."""
     top = header if header is not None else start
     for row in range(top):
-        if _filled(rows, row):
+        if any(map(_has_text, rows[row])):
             skipped[row] = "above the table (title or notes)"
     for row in range(max(last + 1, start), len(rows)):
-        texts = [_at(rows, row, c) for c in columns]
-        if any(texts) or _filled(rows, row):
-            total = _total_word(texts)
+        if any(map(_has_text, rows[row])):  # the same as a text in `columns` or elsewhere
+            total = _total_word([_at(rows, row, c) for c in columns])
             skipped[row] = f"below the table ({total!r})" if total else "below the table"
