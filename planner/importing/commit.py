@@ -11,16 +11,13 @@ append-only, records the undo too).
 
 from __future__ import annotations
 
-import math
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, Float, Table, delete, func, insert, select, update
-from sqlalchemy.sql.schema import CallableColumnDefault
+from sqlalchemy import Table, delete, insert, select, update
 
+from planner.importing.bulk import insert_rows, json_value, key_runs
 from planner.importing.row_rules import bom_records_of, new_parts_of
 from planner.importing.validate import ERROR, Monitor
 from planner.schema import (
@@ -44,7 +41,6 @@ if TYPE_CHECKING:
     from planner.importing.validate import ImportPreview, RowResult
     from planner.workspace import Workspace
 
-_BATCH = 5_000  # rows per database call when inserting in bulk
 _DELETE_BATCH = 500  # keys per DELETE … IN (…) when an import is undone
 _MODELS: dict[str, type[Base]] = {
     "parts": Part, "suppliers": Supplier, "licences": Licence, "orders": Order, "stock": Stock,
@@ -96,21 +92,6 @@ def _key(record: Base) -> Any:
     assert isinstance(table, Table)
     keys = tuple(getattr(record, c.key) for c in table.primary_key.columns)
     return keys[0] if len(keys) == 1 else keys
-
-
-def _defaults(table: Table) -> dict[str, Any]:
-    """Return column -> value a new row gets when none is given (its scalar default or None).
-
-    The ORM fills the same defaults on insert. The autoincrement key is left out.
-    """
-    found: dict[str, Any] = {}
-    for column in table.columns:
-        if column is table.autoincrement_column:
-            continue
-        default = column.default
-        is_scalar = default is not None and default.is_scalar
-        found[column.key] = default.arg if is_scalar else None  # type: ignore[union-attr]
-    return found
 
 
 @dataclass
@@ -197,13 +178,7 @@ class _Writer:
         """
         table = model.__table__
         assert isinstance(table, Table)
-        primary = list(table.primary_key.columns)
-        first = make(rows[:1])[0] if make is not None else rows[0]
-        next_key = self._first_key(table, first)
-        if next_key is not None or all(column.key in first for column in primary):
-            keys = self._insert_numbered(table, rows, next_key, make)
-        else:  # a server database hands out the keys itself
-            keys = self._insert_returning(table, rows, make)
+        keys = insert_rows(self.session, table, rows, make, self.monitor.tick)
         self.result.inserted.setdefault(table.name, []).extend(keys)
         self.workspace.audit(
             self.session,
@@ -211,140 +186,8 @@ class _Writer:
             entity=table.name,
             entity_id=f"{len(keys)} rows",
             before=None,
-            after={"inserted": len(keys), "keys": _key_runs(keys)},
+            after={"inserted": len(keys), "keys": key_runs(keys)},
         )
-        return keys
-
-    def _first_key(self, table: Table, first: dict[str, Any]) -> int | None:
-        """Return the key for SQLite to number new rows from (max + 1), or None.
-
-        Numbering here needs no RETURNING. The import's transaction is the only writer
-        (the wizard is modal; the CLI is one process); a concurrent insert would fail
-        the unique key and roll everything back. Server databases keep their sequences.
-        """
-        column = table.autoincrement_column
-        dialect = self.session.get_bind().dialect.name
-        if column is None or dialect != "sqlite" or column.key in first:
-            return None
-        return int(self.session.scalar(select(func.max(column))) or 0) + 1
-
-    def _insert_numbered(
-        self,
-        table: Table,
-        rows: list[Any],
-        next_key: int | None,
-        make: Callable[[list[Any]], list[dict[str, Any]]] | None,
-    ) -> list[Any]:
-        """Insert rows whose keys are known (given, or numbered from `next_key`).
-
-        On SQLite the values go straight to the driver's executemany, converted by each
-        column type's own bind processor: the same stored values as a SQLAlchemy insert
-        at a fraction of the cost (100,000 parts: ~2 s in SQLAlchemy's per-row parameter
-        handling; `make bench`). `rows` is emptied batch by batch.
-        """
-        dialect = self.session.get_bind().dialect
-        defaults = _defaults(table)
-        numbered = table.autoincrement_column if next_key is not None else None
-        keys: list[Any]
-        if numbered is not None and next_key is not None:
-            keys = list(range(next_key, next_key + len(rows)))
-        else:
-            primary = list(table.primary_key.columns)
-            keys = [_row_key(values, primary) for values in _made(rows, make)]
-        write = self._sqlite_writer(table) if dialect.name == "sqlite" else None
-        total, done = len(rows), 0
-        while rows:
-            sources = rows[:_BATCH]
-            del rows[:_BATCH]
-            batch = [
-                defaults | values for values in _made(sources, make)
-            ]  # freed as we go: all at once held the GIL for 0.1 s
-            if numbered is not None:
-                for values, key in zip(batch, keys[done : done + len(batch)], strict=True):
-                    values[numbered.key] = key
-            done += len(batch)
-            if write is not None:
-                write(batch)
-            else:
-                self.session.execute(insert(table), batch)
-            self.monitor.tick(done, total)
-        return keys
-
-    def _sqlite_writer(self, table: Table) -> Callable[[list[dict[str, Any]]], None]:
-        """Return a function that inserts a batch of full rows with the SQLite driver.
-
-        A column holding one value in the whole batch (the family, the currency, NULLs,
-        the version) is written into the statement as a literal instead of being bound
-        on every row: binding is most of the driver's cost (100,000 parts of 20 columns,
-        0.6 s bound against 0.1 s as literals, measured for `make bench`).
-        """
-        dialect = self.session.get_bind().dialect
-        columns = list(table.columns)
-        converters = [
-            (column.key, processor, _is_float(column))
-            for column in columns
-            if (processor := column.type.dialect_impl(dialect).bind_processor(dialect))
-        ]
-        made: list[tuple[str, Callable[[Any], Any]]] = [  # per row: an empty list or dict
-            (column.key, column.default.arg)
-            for column in columns
-            if isinstance(column.default, CallableColumnDefault)
-        ]
-        names = [column.key for column in columns]
-        quote = dialect.identifier_preparer.quote
-        head = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES "
-        driver = self.session.connection().connection.driver_connection
-        assert isinstance(driver, sqlite3.Connection)
-        cursor = driver.cursor()
-
-        def write(batch: list[dict[str, Any]]) -> None:
-            for name, make in made:
-                for values in batch:
-                    if values[name] is None:
-                        values[name] = make(None)
-            for name, convert, is_float in converters:  # every value, None too, as SQLAlchemy
-                if is_float and set(map(type, map(itemgetter(name), batch))) <= _FLOATS:
-                    continue  # already what to_float makes of them
-                for values in batch:
-                    values[name] = convert(values[name])
-            slots: list[str] = []
-            bound: list[str] = []
-            for name in names:
-                literal = _shared_literal(list(map(itemgetter(name), batch)))
-                if literal is None:
-                    slots.append("?")
-                    bound.append(name)
-                else:
-                    slots.append(literal)
-            sql = f"{head}({', '.join(slots)})"
-            if not bound:
-                params: list[Any] = [()] * len(batch)
-            elif len(bound) == 1:
-                params = [(values[bound[0]],) for values in batch]
-            else:
-                params = list(map(itemgetter(*bound), batch))
-            try:
-                cursor.executemany(sql, params)
-            except sqlite3.IntegrityError as exc:
-                raise ValidationError(f"refused by the workspace: {exc}") from exc
-
-        return write
-
-    def _insert_returning(
-        self,
-        table: Table,
-        rows: list[Any],
-        make: Callable[[list[Any]], list[dict[str, Any]]] | None,
-    ) -> list[Any]:
-        """Insert rows and collect the keys the database gives them."""
-        primary = list(table.primary_key.columns)
-        defaults = _defaults(table)
-        statement = insert(table).returning(*primary, sort_by_parameter_order=True)
-        keys: list[Any] = []
-        for start in range(0, len(rows), _BATCH):
-            batch = [defaults | v for v in _made(rows[start : start + _BATCH], make)]
-            keys.extend(r[0] for r in self.session.execute(statement, batch))
-            self.monitor.tick(len(keys), len(rows))
         return keys
 
     def change(self, record: Base, values: dict[str, Any]) -> None:
@@ -360,7 +203,7 @@ class _Writer:
             entity=record.__tablename__,
             entity_id=key,
             before={k: before[k] for k in values},
-            after={k: _plain(v) for k, v in values.items()},
+            after={k: json_value(v) for k, v in values.items()},
         )
 
     def remove(self, record: Base) -> None:
@@ -376,66 +219,6 @@ class _Writer:
             after=None,
         )
         self.session.delete(record)
-
-
-_FLOATS = {float, type(None)}
-
-
-def _is_float(column: Column[Any]) -> bool:
-    """Whether a column is a plain Float, whose bind processor leaves floats as they are."""
-    kind = column.type
-    return isinstance(kind, Float) and not kind.asdecimal
-
-
-def _shared_literal(column: list[Any]) -> str | None:
-    """Return the SQL literal of the one value a column holds, or None to bind it.
-
-    Only exact literals: NULL, whole numbers, finite floats and text without NUL; the same
-    type throughout (1, 1.0 and True are equal in Python, not in a typeless column).
-    """
-    first = column[0]
-    kind = type(first)
-    if column.count(first) != len(column) or len(set(map(type, column))) != 1:
-        return None
-    if first is None:
-        return "NULL"
-    if kind is int:
-        return str(first)
-    if kind is float and math.isfinite(first):
-        return repr(first)
-    if kind is str and "\x00" not in first:
-        text: str = first
-        return "'" + text.replace("'", "''") + "'"
-    return None
-
-
-def _made(
-    sources: list[Any], make: Callable[[list[Any]], list[dict[str, Any]]] | None
-) -> list[dict[str, Any]]:
-    return make(sources) if make is not None else sources
-
-
-def _row_key(values: dict[str, Any], primary: list[Any]) -> Any:
-    keys = tuple(values[column.key] for column in primary)
-    return keys[0] if len(keys) == 1 else keys
-
-
-def _key_runs(keys: list[Any]) -> list[Any]:
-    """Return keys as JSON holds them: runs of whole numbers as [first, last] pairs
-    (an import numbers its rows in one run), tuples as lists, dates as text."""
-    if not all(type(key) is int for key in keys):
-        return [list(map(_plain, k)) if isinstance(k, tuple) else _plain(k) for k in keys]
-    runs: list[list[int]] = []
-    for key in keys:
-        if runs and key == runs[-1][1] + 1:
-            runs[-1][1] = key
-        else:
-            runs.append([key, key])
-    return runs
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def _columns(record: Base) -> list[Any]:
@@ -601,7 +384,7 @@ def _pk_filter(table: Table, key: Any) -> list[Any]:
 
 
 def _delete_keys(session: Session, table: Table, keys: list[Any]) -> None:
-    """Delete rows by primary key: single keys in chunks of `_BATCH`, composite one by one."""
+    """Delete rows by primary key: single keys in chunks, composite ones one by one."""
     primary = list(table.primary_key.columns)
     if len(primary) > 1:
         for key in keys:
