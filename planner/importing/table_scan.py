@@ -164,6 +164,7 @@ class _Pass:
         pattern: Finds the cells that start a total word or a header name (`_pattern`).
         names: Column -> the start of its header name, lower-cased ("" when unnamed).
         blanks_checked: Whether wholly blank rows have been set aside.
+        mended: Whether a column did not fit its kind (`_mend`).
     """
 
     block: list[Sequence[object]]
@@ -173,6 +174,7 @@ class _Pass:
     pattern: re.Pattern[str]
     names: dict[int, str]
     blanks_checked: bool = False
+    mended: bool = False
 
     def suspect(self, column: int, text: str) -> bool:
         """Whether a text in a number or date column may make its row special."""
@@ -236,6 +238,7 @@ def _mend(work: _Pass, column: int) -> None:
     or dates that `_Pass.suspect` clears. Other text, NaN and error values (which read as
     blank or as codes) leave the row to the walk.
     """
+    work.mended = True
     kind = work.kinds[column]
     cells = list(map(itemgetter(column), work.block))
     fine = _FINE[kind]
@@ -288,13 +291,20 @@ class Scanner:
         # A repeated header matches 60% of the named columns (table._is_repeated_header),
         # so it matches at least one of any set of more than 40% of them.
         self.guard = next((m for m in range(named + 1) if m * 10 > named * 4), 0)
+        self.names = {c: text.lower()[:3] for c, text in self.headers.items()}
         self._ranked: list[int] | None = None
+        self._layout: tuple[dict[int, str], list[object], re.Pattern[str]] | None = None
 
     def read(self, start: int, stop: int) -> Block | None:
         """Read rows start..stop-1 in bulk, or return None when they do not fit the mould."""
         work = self._start(start, stop)
-        if work is None:
-            return None
+        block = self._prove(work, start, stop) if work is not None else None
+        if block is None or work is None or work.mended:
+            self._layout = None  # the next block tells its column kinds afresh
+        return block
+
+    def _prove(self, work: _Pass, start: int, stop: int) -> Block | None:
+        """Find the block's special rows and full columns."""
         full = self._check_columns(work)  # first, so that odd rows become stand-ins
         if full is None:
             return None
@@ -317,16 +327,32 @@ class Scanner:
         return Block(stop, sorted(r + start for r in special), frozenset(full))
 
     def _start(self, start: int, stop: int) -> _Pass | None:
-        """Take the block's rows, leave short ones to the walk and tell the column kinds."""
+        """Take the block's rows, leave short ones to the walk and tell the column kinds.
+
+        The kinds (and what follows from them) are those of the previous block unless
+        that one had to be mended.
+        """
         block = list(self.rows[start:stop])
         if not block or self.last < 0:
             return None
         odd: set[int] = set()
         if min(map(len, block)) <= self.last:
             odd.update(compress(range(len(block)), map(self.last.__ge__, map(len, block))))
-        sample = [row for i, row in enumerate(block[: _LOOK + len(odd)]) if i not in odd][
-            :_LOOK
-        ]
+        if self._layout is None:
+            sample = [row for i, row in enumerate(block[: _LOOK + len(odd)]) if i not in odd]
+            self._layout = self._lay_out(sample[:_LOOK])
+        if self._layout is None:
+            return None
+        kinds, dummy, pattern = self._layout
+        work = _Pass(block, kinds, set(), dummy, pattern, self.names)
+        for index in odd:
+            work.set_odd(index)
+        return work
+
+    def _lay_out(
+        self, sample: list[Sequence[object]]
+    ) -> tuple[dict[int, str], list[object], re.Pattern[str]] | None:
+        """Tell the column kinds by a sample; return them, the stand-in row and the pattern."""
         kinds = {c: _kind(map(itemgetter(c), sample)) for c in self.columns}
         texts = [c for c in self.columns if kinds[c] == _TEXT]
         numbers = [c for c in self.columns if kinds[c] == _NUMBER]
@@ -334,11 +360,7 @@ class Scanner:
         if starts is None:
             return None
         dummy = [_STAND_IN[kinds.get(c, _TEXT)] for c in range(self.last + 1)]
-        names = {c: self.headers[c].lower()[:3] for c in self.columns}
-        work = _Pass(block, kinds, set(), dummy, _pattern(starts), names)
-        for index in odd:
-            work.set_odd(index)
-        return work
+        return kinds, dummy, _pattern(starts)
 
     def _anchors(self, work: _Pass, full: set[int]) -> list[int] | None:
         """Pick columns to check for blanks (the most often filled), or None if too few."""

@@ -175,6 +175,13 @@ ODD_ROWS: list[Row] = [
     [7, "MG-1", "nul\x00", 2, 1.0, "To\x00tal"],
     [7, "MG-1", float("nan"), 2, 1.0, None],
     [7, "MG-1", "disc", "2 pcs", CellError("#N/A"), date(2027, 1, 4)],
+    [7, "Grand total", "disc", 2, 1.0, "x"],  # each total word, in a full row
+    [7, "MG-1", "Sub-total", 2, 1.0, "x"],
+    [7, "MG-1", "disc", 2, 1.0, "Zwischensumme"],
+    [7, "Gesamt", "disc", 2, 1.0, "x"],
+    [7, "MG-1", "Somme", 2, 1.0, "x"],
+    [7, "MG-1", "disc", 2, 1.0, "Totals"],
+    [7, "suma", "disc", 2, 1.0, "x"],
     [7, "MG-1", "disc", "n/a", 1.0, "x"],  # text among numbers: harmless,
     [7, "MG-1", "disc", "Summe", 1.0, "x"],  # a total word,
     ["Pos", "Part number", "Description", "Qty", 2.0, None],  # header names
