@@ -161,7 +161,7 @@ def _matches(kind: str, headers: Sequence[str]) -> dict[str, tuple[str, float]]:
     pairs = []
     for header in headers:
         for name in KIND_FIELDS[kind]:
-            score = header_score(header, name)
+            score = header_score(header, name, 0.7)
             if score >= 0.7:
                 pairs.append((score, header, name))
     found: dict[str, tuple[str, float]] = {}

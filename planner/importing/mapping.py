@@ -67,6 +67,7 @@ _UNIT_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def split_header(text: str) -> tuple[tuple[str, ...], str | None]:
     """Return a header's normalised words and the unit it names ("Mass (g)" → mass, g)."""
     folded = re.sub(r"[\s_\-]+", " ", _fold(text)).strip().rstrip(".:*").strip()
@@ -91,13 +92,39 @@ def _stem(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words)
 
 
-def _similarity(header: tuple[str, ...], synonym: tuple[str, ...], rank: int = 0) -> float:
-    """Score a header against one synonym; earlier synonyms of a field weigh a little more."""
-    if not header or not synonym:
+class _Phrase:
+    """A header or synonym as the matcher compares it: words, stems and joined text."""
+
+    __slots__ = ("stems", "text", "words")
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self.words = words
+        self.stems = _stem(words)
+        self.text = " ".join(words)
+
+
+@lru_cache(maxsize=4096)
+def _phrase(header: str) -> _Phrase:
+    return _Phrase(split_header(header)[0])
+
+
+def _spelling(ratio: float) -> float:
+    """The score a spelling likeness gives: near-identical text counts, the rest little."""
+    return ratio * 0.95 if ratio >= 0.85 else ratio * 0.5
+
+
+def _similarity(header: _Phrase, synonym: _Phrase, rank: int = 0, beat: float = 0.0) -> float:
+    """Score a header against one synonym; earlier synonyms of a field weigh a little more.
+
+    Exact whenever the score reaches `beat`; below it, possibly lower than exact
+    (callers keep the best score, so the spelling comparison, difflib's costly part, is
+    skipped when even its upper bounds cannot win).
+    """
+    if not header.words or not synonym.words:
         return 0.0
-    if header == synonym:
+    if header.words == synonym.words:
         return 1.0 - 0.002 * min(rank, 20)
-    h, s = _stem(header), _stem(synonym)
+    h, s = header.stems, synonym.stems
     if h == s:
         return 0.95
     score = 0.0
@@ -105,8 +132,22 @@ def _similarity(header: tuple[str, ...], synonym: tuple[str, ...], rank: int = 0
         score = (0.6 if len(s) > 1 else 0.5) + (0.35 if len(s) > 1 else 0.3) * len(s) / len(h)
     elif h < s:
         score = 0.45 + 0.3 * len(h) / len(s)
-    ratio = difflib.SequenceMatcher(None, " ".join(header), " ".join(synonym)).ratio()
-    return max(score, ratio * 0.95 if ratio >= 0.85 else ratio * 0.5)
+
+    def hopeless(bound: float) -> bool:  # the spelling score cannot be the answer
+        return bound <= score or bound < beat
+
+    a, b = header.text, synonym.text
+    if hopeless(_spelling(2.0 * min(len(a), len(b)) / (len(a) + len(b)))):
+        return score  # even the same letters in the same order could not win
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if hopeless(_spelling(matcher.quick_ratio())):
+        return score
+    return max(score, _spelling(matcher.ratio()))
+
+
+@cache
+def _synonym_phrases(name: str) -> tuple[_Phrase, ...]:
+    return tuple(_Phrase(words) for words in field_synonyms(name))
 
 
 @cache
@@ -120,20 +161,30 @@ def field_label(name: str) -> str:
     return SYNONYMS[name].split("|")[0]
 
 
-def header_score(header: str, name: str) -> float:
-    """Return how well a header names a field, 0 to 1."""
-    words = split_header(header)[0]
-    synonyms = field_synonyms(name)
-    return max((_similarity(words, s, i) for i, s in enumerate(synonyms)), default=0.0)
+def header_score(header: str, name: str, beat: float = 0.0) -> float:
+    """Return how well a header names a field, 0 to 1.
+
+    Exact when at least `beat`; a caller that drops scores below a threshold passes it, and
+    the comparisons that cannot reach it are skipped.
+    """
+    words = _phrase(header)
+    best = 0.0
+    for rank, synonym in enumerate(_synonym_phrases(name)):
+        best = max(best, _similarity(words, synonym, rank, max(best, beat)))
+    return best
 
 
 @lru_cache(maxsize=4096)
 def known_header_score(header: str) -> float:
     """Return how much a text looks like any known column name (for header detection)."""
-    words = split_header(header)[0]
-    if not words or len(words) > 8:
+    words = _phrase(header)
+    if not words.words or len(words.words) > 8:
         return 0.0
-    return max(_similarity(words, s) for name in SYNONYMS for s in field_synonyms(name))
+    best = 0.0
+    for name in SYNONYMS:
+        for synonym in _synonym_phrases(name):
+            best = max(best, _similarity(words, synonym, 0, best))
+    return best
 
 
 @dataclass(frozen=True)
@@ -264,7 +315,7 @@ def _from_headers(
         if column in taken:
             continue
         for name in KIND_FIELDS[kind]:
-            score = header_score(header, name)
+            score = header_score(header, name, MIN_CONFIDENCE)
             if score >= MIN_CONFIDENCE:
                 pairs.append((score, -column, name))
     found = dict(taken)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -229,3 +230,71 @@ def test_junk_never_maps_with_confidence_above_one_half(junk: str) -> None:
         header_matches = [m for m in mapping.matches.values() if m.origin == "header"]
         assert all(m.confidence <= 0.5 for m in header_matches), (kind, header_matches)
         assert max(header_score(junk, n) for n in names) <= 0.5
+
+
+def _plain_score(header: str, name: str) -> float:
+    """The header score computed the long way: difflib on every synonym, nothing skipped."""
+    words = split_header(header)[0]
+    best = 0.0
+    for rank, synonym in enumerate(field_synonyms(name)):
+        if not words or not synonym:
+            continue
+        if words == synonym:
+            best = max(best, 1.0 - 0.002 * min(rank, 20))
+            continue
+
+        def stems(w: tuple[str, ...]) -> frozenset[str]:
+            return frozenset(x[:-1] if len(x) > 3 and x.endswith("s") else x for x in w)
+
+        h, s = stems(words), stems(synonym)
+        if h == s:
+            best = max(best, 0.95)
+            continue
+        score = 0.0
+        if s < h:
+            score = (0.6 if len(s) > 1 else 0.5) + (0.35 if len(s) > 1 else 0.3) * len(s) / len(
+                h
+            )
+        elif h < s:
+            score = 0.45 + 0.3 * len(h) / len(s)
+        ratio = difflib.SequenceMatcher(None, " ".join(words), " ".join(synonym)).ratio()
+        best = max(best, score, ratio * 0.95 if ratio >= 0.85 else ratio * 0.5)
+    return best
+
+
+_ALL_SYNONYMS = sorted({s for text in SYNONYMS.values() for s in text.split("|")})
+
+
+@st.composite
+def _near_header(draw: st.DrawFn) -> str:
+    """A synonym misspelt, shortened, padded or shuffled: the headers difflib decides."""
+    text = draw(st.sampled_from(_ALL_SYNONYMS))
+    letters = list(text)
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, max(len(letters) - 1, 0)))
+        edit = draw(st.sampled_from(["drop", "double", "swap", "add"]))
+        if edit == "drop" and len(letters) > 1:
+            del letters[at]
+        elif edit == "double" and letters:
+            letters.insert(at, letters[at])
+        elif edit == "swap" and at + 1 < len(letters):
+            letters[at], letters[at + 1] = letters[at + 1], letters[at]
+        else:
+            letters.insert(at, draw(st.sampled_from("aeiourstnx ")))
+    extra = draw(st.sampled_from(["", "Total ", "Item ", "per unit "]))
+    return extra + "".join(letters)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_near_header(), st.sampled_from(sorted(SYNONYMS)), st.sampled_from([0.0, 0.62, 0.7]))
+def test_skipping_hopeless_comparisons_never_changes_a_score_that_counts(
+    header: str, name: str, beat: float
+) -> None:
+    """The matcher skips spelling comparisons that cannot win; a score at or above the
+    caller's threshold must be exactly the long way's, and none below may rise above it."""
+    plain = _plain_score(header, name)
+    quick = header_score(header, name, beat)
+    if plain >= beat or quick >= beat:
+        assert quick == pytest.approx(plain, abs=1e-12)
+    else:
+        assert quick <= plain + 1e-12
