@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner.families import Family
 from planner.fields import Context
 from planner.grades import GradeError, parse_grade
+from planner.importing.bulk import DEFAULT, Columns, columns_of
 from planner.importing.magnet_text import grade_in_text, recognise
 from planner.importing.validate import (
     ERROR,
@@ -316,35 +317,42 @@ def _stated_part(row: RowResult) -> dict[str, Any]:
     return part
 
 
-def bom_records_of(rows: list[RowResult]) -> list[dict[str, Any]]:
-    """Return the records of BOM lines, worked out a batch at a time where derived."""
-    records: list[dict[str, Any] | None] = [
-        None if row.derives_record else row.record for row in rows
-    ]
-    derived = [i for i, record in enumerate(records) if record is None]
-    found = values_of([rows[i] for i in derived], _BOM_RECORD_FIELDS)
+def bom_records_of(rows: list[RowResult]) -> dict[str, list[Any]]:
+    """Return the records of BOM lines column by column (None where a line states
+    nothing), worked out a batch at a time where derived."""
     columns = [column for _, column in _RECORD_COLUMNS["bom"]]
-    for i, values in zip(derived, zip(*found, strict=True), strict=True):
-        records[i] = {c: v for c, v in zip(columns, values, strict=True) if v is not None}
-    return cast("list[dict[str, Any]]", records)
+    if all(row.derives_record for row in rows):
+        return dict(zip(columns, values_of(rows, _BOM_RECORD_FIELDS), strict=True))
+    records = [row.record for row in rows]
+    return {column: [record.get(column) for record in records] for column in columns}
 
 
-def new_parts_of(rows: list[RowResult]) -> list[dict[str, Any]]:
-    """Return the parts BOM lines create, worked out a batch at a time where derived."""
-    derived = [i for i, row in enumerate(rows) if row.derives_new_part]
-    parts = [{} if row.derives_new_part else row.new_part or {} for row in rows]
-    found = values_of([rows[i] for i in derived], (*_STATED_FIELDS, *_PART_EXTRAS))
-    for i, values in zip(derived, zip(*found, strict=True), strict=True):
-        name, description, family, grade, shape, dims, *extras = values
-        part = parts[i] = {
-            "part_number": rows[i].key, "description": _line_text(name, description)[:500],
-            "family": family, "grade": grade, "shape": shape, "dimensions": dims,
-            "form": "bare",
-        }  # fmt: skip
-        for column, extra in zip(_PART_EXTRA_COLUMNS, extras, strict=True):
-            if extra is not None:
-                part[column] = extra
-    return parts
+def new_parts_of(rows: list[RowResult]) -> Columns:
+    """Return the parts BOM lines create, column by column, worked out a batch at a time
+    where derived."""
+    derived = [row for row in rows if row.derives_new_part]
+    name, description, family, grade, shape, dims, *extras = values_of(
+        derived, (*_STATED_FIELDS, *_PART_EXTRAS)
+    )
+    stated: dict[str, list[Any]] = {
+        "part_number": [row.key for row in derived],
+        "description": [_line_text(n, d)[:500] for n, d in zip(name, description, strict=True)],
+        "family": family, "grade": grade, "shape": shape, "dimensions": dims,
+        "form": ["bare"] * len(derived),
+    }  # fmt: skip
+    stated.update(zip(_PART_EXTRA_COLUMNS, extras, strict=True))
+    if len(derived) == len(rows):
+        return Columns(len(rows), stated)
+    # Some lines' parts were filled in from their text while they were checked.
+    given = columns_of([row.new_part or {} for row in rows if not row.derives_new_part])
+    merged: dict[str, list[Any]] = {}
+    for column in dict.fromkeys([*stated, *given.values]):
+        from_stated = iter(stated.get(column) or [DEFAULT] * len(derived))
+        from_given = iter(given.values.get(column) or [DEFAULT] * given.size)
+        merged[column] = [
+            next(from_stated) if row.derives_new_part else next(from_given) for row in rows
+        ]
+    return Columns(len(rows), merged)
 
 
 _MAGNET_SOURCE = Derived(_magnet_source)

@@ -253,3 +253,46 @@ def test_a_value_shared_by_every_row_is_stored_exactly(note: str, workspace: Wor
     assert [line.note for line in lines] == [note] * 3
     assert [line.pieces_per_unit for line in lines] == [2.0] * 3
     assert workspace.count(Part) >= 3
+
+
+def test_lines_left_blank_take_the_defaults_and_stated_values_win(
+    workspace: Workspace,
+) -> None:
+    """Blank cells take the column's default (scrap 0 %, no note, the sheet row as the
+    position); a part stated in columns and one filled in from its text share a batch."""
+    rows: list[Row] = [
+        ["Pos", "Part number", "Description", "Qty", "Scrap", "Note", "Family", "Grade",
+         "Shape", "Dimensions", "Coating"],
+        [10, "S-1", "rotor magnet", 4, 2, "keep dry", "NdFeB", "N42SH", "block", "10x5x2",
+         "Zn"],
+        [None, "S-2", "rotor magnet", 6, None, None, "NdFeB", "N45UH", "block", "12x6x3",
+         None],
+        [30, "S-3", "N52 disc magnet 8x2mm", 1, None, "", None, None, None, None, None],
+    ]  # fmt: skip
+    preview = prepare(rows, workspace, product="Rotor")
+    assert [row.derives_new_part for row in preview.rows] == [True, True, False]
+    result = commit(workspace, preview)
+    assert result.imported_rows == [1, 2, 3]
+    product = next(p for p in workspace.all(Product) if p.name == "Rotor")
+    lines = {
+        line.child_part_id: line
+        for line in workspace.all(BomLine)
+        if line.parent_id == product.id
+    }
+    parts = {p.part_number: p for p in workspace.all(Part)}
+    one, two, three = (lines[parts[n].id] for n in ("S-1", "S-2", "S-3"))
+    assert (one.position, one.pieces_per_unit, one.scrap_pct, one.note) == (
+        10,
+        4,
+        2,
+        "keep dry",
+    )
+    assert (two.position, two.pieces_per_unit, two.scrap_pct, two.note) == (2, 6, 0.0, "")
+    assert (three.position, three.scrap_pct, three.note) == (30, 0.0, "")
+    assert (parts["S-1"].grade, parts["S-1"].dimensions, parts["S-1"].coating) == (
+        "N42SH", "block 10 × 5 × 2 mm", "Zn",
+    )  # fmt: skip
+    assert parts["S-2"].coating is None
+    assert (parts["S-3"].grade, parts["S-3"].shape) == ("N52", "disc")
+    assert parts["S-3"].description == "N52 disc magnet 8x2mm"
+    assert {p.form for p in parts.values() if p.part_number.startswith("S-")} == {"bare"}
