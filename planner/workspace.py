@@ -55,7 +55,7 @@ class Change:
 
     entity: str
     kind: ChangeKind
-    ids: tuple[Any, ...] = ()
+    ids: Sequence[Any] = ()
     fields: tuple[str, ...] = ()
 
 

@@ -39,7 +39,7 @@ from ui.roles import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from PySide6.QtCore import QObject
     from PySide6.QtGui import QUndoStack
@@ -401,7 +401,7 @@ class BuildPlanModel(QAbstractTableModel):
         elif change.entity == "build_plan":
             self._update_entries(change.ids)
 
-    def _update_entries(self, ids: tuple[Any, ...]) -> None:
+    def _update_entries(self, ids: Sequence[Any]) -> None:
         workspace = self._session.workspace
         if not ids or len(ids) > _BULK:
             self._quantities = {

@@ -396,7 +396,7 @@ class StockModel(QAbstractTableModel):
             self._monthly = None
             self._emit_columns(COLUMN_OF["cover"], COLUMN_OF["cover"])
 
-    def _refresh(self, entity: str, part_ids: tuple[Any, ...]) -> None:
+    def _refresh(self, entity: str, part_ids: Sequence[Any]) -> None:
         """Re-read changed parts or stock rows in place (rows keep their order)."""
         rows, workspace = {p.id: r for r, p in enumerate(self._parts)}, self._session.workspace
         for part_id in part_ids:

@@ -86,7 +86,7 @@ def test_bom_import_creates_product_parts_and_lines_and_undo_restores(
     new_parts, lines = result.inserted["parts"], result.inserted["bom_lines"]
     assert entries["parts"].after == {"inserted": 2, "keys": [[new_parts[0], new_parts[-1]]]}
     assert entries["bom_lines"].after == {"inserted": 3, "keys": [[lines[0], lines[-1]]]}
-    assert lines == list(range(lines[0], lines[0] + 3))
+    assert list(lines) == list(range(lines[0], lines[0] + 3))
     assert entries["bom_lines"].operation == "import bom"
     assert {c.entity for c in result.changes} == {"products", "parts", "bom_lines"}
     undo_import(workspace, result)
