@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -191,9 +192,13 @@ def _order(preview: ImportPreview, row: RowResult, lookups: Lookups) -> None:
 
 
 def _skip(row: RowResult, message: str) -> None:
+    # A row is at least as bad as its worst cell: an ok row has no cell to soften, and
+    # reading its cells would keep a dict of them per skipped line (most of a product's
+    # BOM is not magnets).
+    soften = row.status != OK
     row.action = "skip"
     row.status = OK
-    for name, cell in list(row.cells.items()):
+    for name, cell in list(row.cells.items()) if soften else ():
         if cell.status != OK:
             reason = f"{cell.reason} (the line is not imported anyway)"
             row.cells[name] = CellResult(cell.value, WARNING, reason)
@@ -480,14 +485,14 @@ def _build_plan(
 
 def mark_duplicates(preview: ImportPreview) -> None:
     """Report rows with the same key on every row involved; never drop one silently."""
-    bom = preview.kind == "bom"
-    keyed = [
-        row
-        for row in preview.rows
-        if row.action != "skip"
-        and row.key
-        and not (bom and row.has_new_part and row.key != row.value("part_number"))
-    ]
+    keyed = [row for row in preview.rows if row.action != "skip" and row.key]
+    if preview.kind == "bom":  # a key made up for a line without a part number is unique
+        (numbers,) = values_of(keyed, ("part_number",))
+        keyed = [
+            row
+            for row, number in zip(keyed, numbers, strict=True)
+            if not (row.has_new_part and row.key != number)
+        ]
     if not _may_repeat(keyed):  # the usual case: nothing to report
         return
     groups: dict[tuple[str, str], list[RowResult]] = {}
@@ -513,21 +518,16 @@ def mark_duplicates(preview: ImportPreview) -> None:
 def _may_repeat(rows: list[RowResult]) -> bool:
     """Whether two rows may share a (parent, key): True on any repeated hash.
 
-    Hashes, a block at a time, keep this cheap on 500,000 rows: a set of every key tuple
-    held the GIL for ~0.1 s to build and again to free (`make bench`, GUI latency). A
-    repeated hash is only a hint; the exact grouping decides.
+    Hashes keep this cheap on 500,000 rows: a set of every key tuple held the GIL for
+    ~0.1 s to build and again to free (`make bench`, GUI latency). They are kept in 16
+    arrays by their low bits, each checked with a set of its own: one set of 100,000
+    hashes held ~9 MB at once. A repeated hash is only a hint; the exact grouping decides.
     """
-    seen: set[int] = set()
-    for start in range(0, len(rows), 20_000):
-        hashes = [
-            hash(((row.parent or "").lower(), (row.key or "").lower()))
-            for row in rows[start : start + 20_000]
-        ]
-        size = len(seen)
-        seen.update(hashes)
-        if len(seen) - size < len(hashes):
-            return True
-    return False
+    parts = [array("q") for _ in range(16)]
+    for row in rows:
+        code = hash(((row.parent or "").lower(), (row.key or "").lower()))
+        parts[code & 15].append(code)
+    return any(len(set(part)) < len(part) for part in parts)
 
 
 def _folded(record: dict[str, Any]) -> dict[str, Any]:

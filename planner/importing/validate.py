@@ -14,7 +14,6 @@ build plan: the product's quantities in the file's periods).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner.fields import Context, FieldError
@@ -24,6 +23,7 @@ from planner.importing.table import cell_text, error_code
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from planner.importing.cell_block import CellBlock
     from planner.importing.magnet_text import MagnetGuess
     from planner.importing.mapping import ColumnMapping
     from planner.importing.table import TableGuess
@@ -73,70 +73,6 @@ class CellResult(NamedTuple):
     reason: str = ""
 
 
-class CellBlock:
-    """The cells of rows read together, kept field by field and shared by their RowResults.
-
-    A 100,000-line import held a dict of cells per row (~65 MB, `make bench`); rows
-    now look their cells up here and make the dict only when it is asked for.
-
-    Args:
-        names: The fields, in reading order.
-        columns: Per field, one cell per row of the block: a CellResult, or the value
-            itself where the cell is ordinary (ok, no remark), so unique values such as
-            part numbers cost no CellResult each.
-        absent: Field -> rows that do not have that cell (the header's currency on rows
-            without a price).
-    """
-
-    __slots__ = ("_absent", "_by_name", "columns", "names")
-
-    def __init__(
-        self,
-        names: list[str],
-        columns: list[list[Any]],
-        absent: dict[str, set[int]] | None = None,
-    ) -> None:
-        self.names = names
-        self.columns = columns
-        self._by_name = dict(zip(names, columns, strict=True))
-        self._absent = absent or {}
-
-    def cells_at(self, at: int) -> dict[str, CellResult]:
-        """Return field -> cell of one row of the block."""
-        cells = {
-            name: cell if type(cell) is CellResult else CellResult(cell)
-            for name, cell in zip(self.names, map(itemgetter(at), self.columns), strict=True)
-        }
-        for name, rows in self._absent.items():
-            if at in rows:
-                del cells[name]
-        return cells
-
-    def value(self, name: str, at: int) -> Any:
-        """Return the parsed value of one field of one row (None when absent or empty)."""
-        column = self._by_name.get(name)
-        if column is None or (self._absent and at in self._absent.get(name, ())):
-            return None
-        cell = column[at]
-        return cell.value if type(cell) is CellResult else cell
-
-    def values(self, names: tuple[str, ...], at: int) -> list[Any]:
-        """Return the parsed values of some fields of one row (None when absent or empty)."""
-        return [self.value(name, at) for name in names]
-
-    def column_values(self, name: str, rows: list[int]) -> list[Any]:
-        """Return the parsed values of one field for some rows of the block."""
-        column = self._by_name.get(name)
-        if column is None:
-            return [None] * len(rows)
-        cells = [column[at] for at in rows]
-        found = [c.value if type(c) is CellResult else c for c in cells]
-        absent = self._absent.get(name)
-        if absent:
-            found = [None if at in absent else v for at, v in zip(rows, found, strict=True)]
-        return found
-
-
 class Derived:
     """A row's values worked out from its cells whenever asked (`make(row)`), not stored.
 
@@ -170,10 +106,10 @@ class RowResult:
     to change them.
     """
 
+    # No slot for the row's place in its block: an int object per row cost ~3 MB on
+    # 100,000 lines (`make bench`); the block finds the row by `source_row`.
     __slots__ = (
-        "_at",
-        "_block",
-        "_cells",
+        "_cells",  # the row's own cells, or the CellBlock they are read from
         "_magnet_source",
         "_messages",
         "_new_part",
@@ -193,14 +129,13 @@ class RowResult:
         cells: dict[str, CellResult] | None = None,
         *,
         block: CellBlock | None = None,
-        at: int = 0,
     ) -> None:
         self.source_row = source_row
         self.status = status
         self._messages: list[str] | None = None
-        self._cells = cells if cells is not None or block is not None else {}
-        self._block = block
-        self._at = at
+        self._cells: dict[str, CellResult] | CellBlock = (
+            cells if cells is not None else block if block is not None else {}
+        )
         self.action = "insert"
         self.key: str | None = None
         self.target: Any = None
@@ -222,10 +157,10 @@ class RowResult:
     @property
     def cells(self) -> dict[str, CellResult]:
         """Field -> result, for the mapped fields."""
-        if self._cells is None:
-            assert self._block is not None
-            self._cells = self._block.cells_at(self._at)
-        return self._cells
+        cells = self._cells
+        if not isinstance(cells, dict):
+            cells = self._cells = cells.cells_of(self.source_row)
+        return cells
 
     @property
     def record(self) -> dict[str, Any]:
@@ -264,8 +199,9 @@ class RowResult:
 
     def values(self, *names: str) -> list[Any]:
         """Return the parsed values of some fields (None when absent, empty or refused)."""
-        if self._cells is None and self._block is not None:
-            return self._block.values(names, self._at)
+        cells = self._cells
+        if not isinstance(cells, dict):
+            return cells.values(names, self.source_row)
         return [self.value(name) for name in names]
 
     @property
@@ -310,9 +246,10 @@ class RowResult:
 
     def value(self, name: str) -> Any:
         """Return the parsed value of a field (None when absent, empty or refused)."""
-        if self._cells is None and self._block is not None:
-            return self._block.value(name, self._at)
-        cell = self.cells.get(name)
+        cells = self._cells
+        if not isinstance(cells, dict):
+            return cells.value(name, self.source_row)
+        cell = cells.get(name)
         return cell.value if cell is not None else None
 
     def problems(self) -> list[str]:
@@ -330,19 +267,18 @@ def values_of(rows: Sequence[RowResult], names: tuple[str, ...]) -> list[list[An
     columns: list[list[Any]] = [[] for _ in names]
     start, count = 0, len(rows)
     while start < count:
-        first = rows[start]
-        block = first._block
-        if block is None or first._cells is not None:
+        block = rows[start]._cells
+        if isinstance(block, dict):
             for column, name in zip(columns, names, strict=True):
-                column.append(first.value(name))
+                column.append(rows[start].value(name))
             start += 1
             continue
         stop = start + 1
-        while stop < count and rows[stop]._block is block and rows[stop]._cells is None:
+        while stop < count and rows[stop]._cells is block:
             stop += 1
-        positions = [row._at for row in rows[start:stop]]
-        for column, name in zip(columns, names, strict=True):
-            column.extend(block.column_values(name, positions))
+        sources = [row.source_row for row in rows[start:stop]]
+        for column, found in zip(columns, block.take(names, sources), strict=True):
+            column.extend(found)
         start = stop
     return columns
 

@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 
 from planner.importing import CellError
 from planner.importing.column_read import ColumnReader
+from planner.importing.field_specs import KIND_FIELDS
 from planner.importing.mapping import map_columns
 from planner.importing.table import TableGuess, guess_table
+from planner.importing.validate import values_of
 from tests.helpers.row_reference import read_row
 
 SUPPLIERS = {"Ningbo Magnet Co": 1, "Acme": 2}
@@ -71,15 +73,30 @@ def test_bulk_reading_matches_reading_cell_by_cell(
     rows, guess = mapped(kind, body)
     mapping = map_columns(rows, guess, kind)
     reader = ColumnReader(mapping, SUPPLIERS)
-    indices = list(range(1, len(rows)))
+    # All rows in order, or some (blank rows are left out), in order or not.
+    every = list(range(1, len(rows)))
+    some = st.lists(st.sampled_from(every), min_size=1, unique=True)
+    indices = data.draw(st.just(every) | some.map(sorted) | some, label="indices")
     got = []
     for start in range(0, len(indices), block_size):  # the memo is shared between blocks
         got.extend(reader.read(rows, indices[start : start + block_size]).rows)
-    for index, result in zip(indices, got, strict=True):
-        expected = read_row(rows, index, mapping, SUPPLIERS)
-        assert result.source_row == expected.source_row
-        assert result.status == expected.status, rows[index]
-        assert list(result.cells.items()) == list(expected.cells.items()), rows[index]
+    expected = [read_row(rows, index, mapping, SUPPLIERS) for index in indices]
+    names = (*KIND_FIELDS[kind], "currency")
+    values = [[row.value(name) for name in names] for row in expected]
+    # Values field by field, as a commit takes them, for all rows or some (the others
+    # being skipped), before the rows make their cells.
+    kept = data.draw(st.lists(st.booleans(), min_size=len(got), max_size=len(got)))
+    for chosen in ([True] * len(got), kept):
+        picked = [r for r, keep in zip(got, chosen, strict=True) if keep]
+        by_field = values_of(picked, names)
+        assert [list(v) for v in zip(*by_field, strict=True)] == [
+            v for v, keep in zip(values, chosen, strict=True) if keep
+        ]
+    for index, result, reference, own in zip(indices, got, expected, values, strict=True):
+        assert result.source_row == reference.source_row
+        assert result.status == reference.status, rows[index]
+        assert result.values(*names) == own, rows[index]
+        assert list(result.cells.items()) == list(reference.cells.items()), rows[index]
 
 
 def test_the_header_currency_goes_only_to_priced_rows() -> None:

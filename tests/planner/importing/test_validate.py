@@ -100,7 +100,10 @@ def test_bom_lines_read_magnets_and_skip_the_rest(workspace: Workspace) -> None:
     assert motor.magnet is not None
     assert motor.magnet.contains_magnets
     assert "not a magnet: skipped" in motor.messages[0]
+    assert (motor.cells["quantity"].value, motor.cells["quantity"].status) == (2, "ok")
     assert (wire.action, wire.status) == ("skip", "warning")  # not imported, so not blocking
+    assert wire.cells["quantity"].status == "warning"
+    assert "(the line is not imported anyway)" in wire.cells["quantity"].reason
 
 
 def test_bom_line_of_an_existing_part_number(workspace: Workspace) -> None:
