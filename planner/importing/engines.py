@@ -13,13 +13,13 @@ import os
 import re
 import warnings
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from planner.importing.biff import ERROR_CODES
 from planner.importing.model import CellError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Iterator
     from datetime import datetime
     from typing import TypeAlias
 
@@ -86,21 +86,31 @@ def ensure_defused_xml() -> None:
         )
 
 
-def read_sheet_rows(
-    job: SheetJob, extent: Extent | None = None
-) -> tuple[list[list[Any]], str, list[str]]:
-    """Return (rows, engine, failures of the engines tried before) for one sheet.
+def send_sheet_rows(
+    job: SheetJob,
+    send: Callable[[list[list[Any]]], None],
+    chunk_cells: int,
+    extent: Extent | None = None,
+    restart: Callable[[], None] | None = None,
+) -> tuple[str, list[str]]:
+    """Send one sheet's rows in chunks; return (engine, failures of the engines tried before).
+
+    calamine builds its rows while they are sent: should it fail part-way, `restart()`
+    tells the parent to forget them, and the next engine sends the sheet from its start.
 
     Args:
         job: the sheet.
+        send: sends one chunk of rows to the parent (it may empty the chunk).
+        chunk_cells: about how many cells go into one chunk.
         extent: where the measured extent comes from (default: the job's rows and columns).
+        restart: called when an engine fails after sending rows.
 
     Raises:
         EngineError: every engine failed, or one failed in a way that settles it
             (password, memory, cell limit).
     """
     failures: list[str] = []
-    readers: dict[str, Callable[[SheetJob, Extent | None], list[list[Any]]]] = {
+    readers: dict[str, Callable[[SheetJob, Extent | None], Iterable[list[Any]]]] = {
         "calamine": _calamine,
         "openpyxl": _openpyxl,
         "xlrd": _xlrd,
@@ -109,12 +119,21 @@ def read_sheet_rows(
     if job.long_shared_strings and "openpyxl" in order:
         order = ("openpyxl", *(engine for engine in order if engine != "openpyxl"))
     for engine in order:
+        sending = started = False
         try:
-            return readers[engine](job, extent), engine, failures
+            for chunk in chunks(readers[engine](job, extent), chunk_cells):
+                sending = True
+                send(chunk)
+                sending, started = False, True
+            return engine, failures
         except (EngineError, MemoryError, KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # pyo3's PanicException derives from BaseException
+            if sending:
+                raise  # the parent is gone, not the engine
             failures.append(f"{engine}: {type(exc).__name__}: {exc}")
+            if started and restart is not None:
+                restart()
     raise EngineError(
         "damaged",
         "the file is damaged and none of the readers could open it",
@@ -122,21 +141,45 @@ def read_sheet_rows(
     )
 
 
+def chunks(rows: Iterable[list[Any]], chunk_cells: int) -> Iterator[list[list[Any]]]:
+    """Yield rows in lists of about `chunk_cells` cells (going by the first row's width).
+
+    A list of rows is emptied as it goes, so sent rows are freed and each value left with
+    the one reference the chunk holds.
+    """
+    if isinstance(rows, list):
+        step = max(1, chunk_cells // max(1, len(rows[0]))) if rows else 1
+        while rows:
+            chunk = rows[:step]
+            del rows[:step]
+            yield chunk
+        return
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return
+    step = max(1, chunk_cells // max(1, len(first)))
+    chunk = [first, *islice(iterator, step - 1)]
+    while chunk:
+        yield chunk
+        chunk = list(islice(iterator, step))
+
+
 def _measured(job: SheetJob, extent: Extent | None) -> tuple[int, int]:
     """Return the sheet's measured (rows, columns): the job's, or the parent's answer."""
     return extent() if extent is not None else (job.rows, job.columns)
 
 
-def _calamine(job: SheetJob, extent: Extent | None = None) -> list[list[Any]]:
-    """Read with python-calamine, keeping column positions (no empty-area skipping)."""
+def _calamine(job: SheetJob, extent: Extent | None = None) -> Iterator[list[Any]]:
+    """Read with python-calamine, keeping column positions (no empty-area skipping).
+
+    The sheet is parsed here; its Python rows are built one by one as they are taken.
+    """
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     try:
         with CalamineWorkbook.from_path(job.path) as workbook:
             sheet = workbook.get_sheet_by_name(job.sheet)
-            nrows = _measured(job, extent)[0]  # parsed, but not one Python row yet
-            rows: list[list[Any]] = sheet.to_python(skip_empty_area=False, nrows=nrows or None)
-            return rows
     except PasswordError:
         raise EngineError("encrypted", "the file is password-protected (encrypted)") from None
     except CalamineError as exc:
@@ -145,6 +188,17 @@ def _calamine(job: SheetJob, extent: Extent | None = None) -> list[list[Any]]:
                 "too_large", "the sheet is too large to import", str(exc)
             ) from None
         raise
+    nrows = _measured(job, extent)[0]  # parsed, but not one Python row yet
+    start = sheet.start
+    # iter_rows() starts at row 0 (as to_python(skip_empty_area=False) does) but at the
+    # first column in use; the columns before it are put back as blanks.
+    rows: Iterator[list[Any]] = sheet.iter_rows()
+    if nrows:
+        rows = islice(rows, nrows)
+    pad = start[1] if start else 0
+    if pad:
+        rows = ([""] * pad + row for row in rows)
+    return rows
 
 
 def _openpyxl(job: SheetJob, extent: Extent | None = None) -> list[list[Any]]:
@@ -214,6 +268,8 @@ def _xlrd_value(cell: Any, datemode: int) -> Cell:
     if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return None
     if kind == xlrd.XL_CELL_ERROR:
+        from planner.importing.biff import ERROR_CODES  # only .xls needs it
+
         return CellError(ERROR_CODES.get(value, "#VALUE!"))
     if kind == xlrd.XL_CELL_BOOLEAN:
         return bool(value)

@@ -1,7 +1,8 @@
 """What the worker process does with each job: read a sheet, a text file, or list sheets.
 
-What only one kind of job needs is imported when such a job comes: the worker's start-up is
-part of every read (issue #4).
+Rows are sent as the engines give them: the parent cleans them (`cells`). What only one
+kind of job needs is imported when such a job comes: the worker's start-up is part of
+every read (issue #4).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.importing import engines
-from planner.importing.cells import RowCleaner
 from planner.importing.engines import EngineError, ListJob, SheetJob
 
 if TYPE_CHECKING:
@@ -51,14 +51,18 @@ def run(
     send: Callable[[list[list[Any]]], None],
     chunk_cells: int,
     extent: Extent | None = None,
+    *,
+    restart: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Run one job, sending rows in chunks of about `chunk_cells` cells.
 
     Args:
         job: the job.
-        send: sends one chunk of rows to the parent.
+        send: sends one chunk of rows to the parent (it may empty the chunk).
         chunk_cells: about how many cells go into one chunk.
         extent: for a gated sheet job, waits for the parent's measured extent.
+        restart: tells the parent to forget the rows sent so far (an engine failed
+            part-way and the next one starts over).
 
     Returns:
         The final report for the parent.
@@ -68,9 +72,8 @@ def run(
         TypeError: the job is of no known kind.
     """
     if isinstance(job, SheetJob):
-        rows, engine, failures = engines.read_sheet_rows(job, extent)
-        cleaner = _send_chunks(rows, job.sheet, send, chunk_cells)
-        return _report(cleaner, engine=engine, failures=failures)
+        engine, failures = engines.send_sheet_rows(job, send, chunk_cells, extent, restart)
+        return {"engine": engine, "failures": failures}
     if isinstance(job, CsvJob):
         from planner.importing import csvfile
 
@@ -78,9 +81,9 @@ def run(
         size = {"rows": len(parsed.rows), "columns": parsed.columns}
         if job.count_only:
             return size
-        cleaner = _send_chunks(parsed.rows, job.sheet, send, chunk_cells)
-        cleaner.board.notices[:0] = parsed.notices
-        return _report(cleaner, engine="csv", **size)
+        for chunk in engines.chunks(parsed.rows, chunk_cells):
+            send(chunk)
+        return {"engine": "csv", **size, "notices": parsed.notices}
     if isinstance(job, ListJob):
         return {"sheets": engines.list_sheets(job)}
     if isinstance(job, TailScanJob):
@@ -101,20 +104,3 @@ def _tail_scan(job: TailScanJob) -> SheetScan | None:
             )
     except (ScanError, zipfile.BadZipFile, KeyError, OSError, ValueError):
         return None
-
-
-def _send_chunks(
-    rows: list[list[Any]], sheet: str, send: Callable[[list[list[Any]]], None], chunk_cells: int
-) -> RowCleaner:
-    """Clean and send rows in slices; return the cleaner with its notices."""
-    cleaner = RowCleaner(sheet)
-    width = max(1, len(rows[0]) if rows else 1)
-    step = max(1, chunk_cells // width)
-    for start in range(0, len(rows), step):
-        send(cleaner.feed(rows[start : start + step]))
-    return cleaner
-
-
-def _report(cleaner: RowCleaner, **fields: Any) -> dict[str, Any]:
-    """Build the final report: the given fields plus the cleaner's notices and counts."""
-    return {**fields, "notices": cleaner.board.notices, "counts": cleaner.board.counts}

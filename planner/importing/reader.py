@@ -284,7 +284,7 @@ def _read_cells(
         with _collector_paused():
             report = worker.collect(
                 sheet=job.sheet,
-                on_rows=assembly.add,
+                into=assembly,
                 progress=progress,
                 cancel=cancel,
                 total=scan.rows,
@@ -297,7 +297,6 @@ def _read_cells(
         worker.close()
         with Worker(worker.path, worker.limits) as fresh:
             return _read_cells(fresh, job, scan, notices, None, progress, cancel)
-    assembly.board.merge(report["notices"], report["counts"])
     assembly.apply_scan(scan)
     rows = assembly.finish()
     if not rows:
@@ -484,11 +483,11 @@ def _text_cells(
         report = worker.run(
             _csv_job(path, fmt, limits),
             sheet=path.stem,
-            on_rows=assembly.add,
+            into=assembly,
             progress=progress,
             cancel=cancel,
         )
-    assembly.board.merge(report["notices"], report["counts"])
+    assembly.board.put_first(report["notices"])
     rows = assembly.finish()
     if not rows:
         raise ReadError("empty", path, None, "the file holds no data")

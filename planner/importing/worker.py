@@ -1,18 +1,17 @@
-"""The worker process that runs the parsing libraries, and the parent's side of it.
+"""The worker process that runs the parsing libraries: the parent's side of it.
 
 A hostile file can make calamine abort its process (a Rust allocation failure is SIGABRT,
 not an exception) or make any reader balloon. So parsing happens in a child process (the
-same interpreter running `planner.importing.worker.main`) with an address-space limit
-(RLIMIT_AS), no core dumps and no network, and a wall-clock limit enforced by the parent.
-A plain subprocess is used rather than multiprocessing: "spawn" re-imports the caller's
-main script (the whole Qt application) in every child. Frozen builds run the
+same interpreter running `planner.importing.worker_child.main`) with an address-space
+limit (RLIMIT_AS), no core dumps and no network, and a wall-clock limit enforced by the
+parent. A plain subprocess is used rather than multiprocessing: "spawn" re-imports the
+caller's main script (the whole Qt application) in every child. Frozen builds run the
 application's own executable with WORKER_FLAG; their entry point must call
 `run_worker_if_requested()` first.
 
-Messages are length-prefixed frames (mostly pickles) on the child's stdin/stdout. Rows come
-back in chunks, so the parent decodes one chunk while the child cleans and encodes the
-next; a chunk of plain values (text, numbers, booleans, blanks) travels as marshal data,
-which both ends handle about twice as fast as a pickle (issue #4).
+Messages are length-prefixed frames (mostly pickles) on the child's stdin/stdout, defined
+in `worker_child`. Rows come back in chunks, so this process cleans and assembles one chunk
+while the child converts and encodes the next (issue #4).
 
 A sheet job can be sent before the pre-scan has measured the sheet (`submit(...,
 gated=True)`): the child parses, then waits for `release(rows, columns)` before it builds
@@ -23,74 +22,44 @@ the pre-scan refuses the sheet, the child is killed (`close()`), its parse unuse
 from __future__ import annotations
 
 import contextlib
-import gc
-import marshal
 import os
-import pickle
 import queue
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from planner.importing.model import ReadCancelledError, ReadError
+from planner.importing.worker_child import (
+    WORKER_FLAG,
+    Envelope,
+    Release,
+    decode,
+    read_frame,
+    write_frame,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from planner.importing.model import Category, Limits
 
-WORKER_FLAG = "--planner-reader-worker"
+__all__ = ["WORKER_FLAG", "RowSink", "Worker", "run_worker_if_requested"]
+
 # Test-only fault injection: "abort" makes the worker call os.abort() before reading,
 # "hang" makes it sleep. Tests set it with monkeypatch; it travels with each job.
 TEST_FAULT: str | None = None
-_CHUNK_CELLS = 60_000
 _POLL_SECONDS = 0.05
-_FRAME = struct.Struct("<Q")
-_PICKLE, _MARSHAL = b"P", b"M"  # the first byte of a frame: how the rest is encoded
+_PIPE_BYTES = 1 << 20
+_EXIT_SECONDS = 0.5  # what an idle child told to stop may take before it is killed
 _MEMORY_WORDS = ("memory allocation", "memoryerror", "out of memory", "cannot allocate")
 _EOF = ("eof",)
 _KILLED = -getattr(signal, "SIGKILL", 9)
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """A job as sent to the worker: the job itself plus the test fault, if any.
-
-    Attributes:
-        job: the job.
-        fault: the test fault to inject (TEST_FAULT when the job was sent).
-        gated: wait for a `Release` before building rows (the sheet is not measured yet).
-        memory_bytes: for this job, address space allowed beyond what the process maps
-            when it starts (0: the process's cap only).
-    """
-
-    job: Any
-    fault: str | None
-    gated: bool = False
-    memory_bytes: int = 0
-
-
-@dataclass(frozen=True)
-class Release:
-    """The parent's go-ahead for a gated job, with the sheet's measured extent.
-
-    Attributes:
-        rows: rows of the sheet's real extent (0 = unknown).
-        columns: columns of the sheet's real extent (0 = unknown).
-    """
-
-    rows: int
-    columns: int
-
-
-# The child imports this module without running `planner/importing/__init__.py`, which
+# The child imports its module without running `planner/importing/__init__.py`, which
 # loads the caller's whole reader pipeline (pre-scan, sniffing, defusedxml): ~60 ms of
 # imports the child never uses, on the way to every parse (issue #4).
 _ENTRY = (
@@ -98,8 +67,31 @@ _ENTRY = (
     "package = types.ModuleType('planner.importing'); "
     "package.__path__ = [os.path.join(planner.__path__[0], 'importing')]; "
     "sys.modules['planner.importing'] = package; "
-    "from planner.importing.worker import main; main()"
+    "from planner.importing.worker_child import main; main()"
 )
+
+
+class RowSink(Protocol):
+    """Where `Worker.collect` puts the rows of a sheet as they arrive."""
+
+    def add(self, rows: list[list[Any]]) -> None:
+        """Take a chunk of rows (the next ones in the sheet)."""
+
+    def add_columns(self, columns: tuple[tuple[Any, ...], ...]) -> None:
+        """Take a rectangular chunk of rows, sent column by column."""
+
+    def restart(self) -> None:
+        """Forget every row: an engine failed part-way, the next one starts over."""
+
+
+def run_worker_if_requested(argv: list[str] | None = None) -> None:
+    """In a frozen build, serve as the worker when started with WORKER_FLAG, then exit."""
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == WORKER_FLAG:
+        from planner.importing.worker_child import main
+
+        main(args[1:])
+        sys.exit(0)
 
 
 def _command(memory_bytes: int) -> list[str]:
@@ -107,6 +99,26 @@ def _command(memory_bytes: int) -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, WORKER_FLAG, str(memory_bytes)]
     return [sys.executable, "-c", _ENTRY, str(memory_bytes)]
+
+
+def _widen_pipe(stream: IO[bytes] | None) -> None:
+    """Let the child's output pipe hold a whole chunk of rows (Linux; 64 KiB by default).
+
+    While this process cleans a chunk, the thread that drains the pipe gets the GIL only
+    every few milliseconds (the switch interval): through 64 KiB, the child waited for
+    each chunk to be taken before it could convert the next, and the two hardly worked at
+    the same time (20 chunks of 8 ms here and 6 ms there: 270 ms, 200 ms with 1 MiB).
+    """
+    if stream is None or not sys.platform.startswith("linux"):
+        return
+    import fcntl
+
+    try:
+        with open("/proc/sys/fs/pipe-max-size") as limit:
+            size = min(_PIPE_BYTES, int(limit.read()))
+        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, size)
+    except (OSError, ValueError):
+        pass  # a smaller pipe works, only slower
 
 
 class Worker:
@@ -131,6 +143,7 @@ class Worker:
             cwd=root,
             env=env,
         )
+        _widen_pipe(self._process.stdout)
         self._messages: queue.Queue[bytes | tuple[str]] = queue.Queue()
         self._reader = threading.Thread(target=self._read_loop, name="reader-pipe", daemon=True)
         self._reader.start()
@@ -154,9 +167,13 @@ class Worker:
         self._closed = True
         if self._used and not self._busy and self._process.poll() is None:
             with contextlib.suppress(OSError, ValueError):
-                _write_frame(self._stdin(), None)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self._process.wait(0.5)
+                write_frame(self._stdin(), None)
+            # The reader thread ends with the child's output, as the child exits: joining
+            # it wakes at once, where polling the process oversleeps by milliseconds.
+            self._reader.join(_EXIT_SECONDS)
+            if not self._reader.is_alive():
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self._process.wait(_EXIT_SECONDS)
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
@@ -172,12 +189,20 @@ class Worker:
         job: object,
         *,
         sheet: str | None = None,
-        on_rows: Callable[[list[list[Any]]], None] | None = None,
+        into: RowSink | None = None,
         progress: Callable[[int, int], None] | None = None,
         cancel: Callable[[], bool] | None = None,
         total: int = 0,
     ) -> dict[str, Any]:
-        """Send a job and wait for its answer, streaming row chunks to `on_rows`.
+        """Send a job and wait for its answer, streaming row chunks `into` a sink.
+
+        Args:
+            job: the job.
+            sheet: the sheet named in errors.
+            into: takes the rows as they arrive (and forgets them on a restart).
+            progress: called with (rows received, rows expected) after every chunk.
+            cancel: polled while waiting; returning True kills the worker.
+            total: the rows expected (0: unknown).
 
         Returns:
             The worker's final report (engine used, notices, listing, ...).
@@ -188,7 +213,7 @@ class Worker:
         """
         self.submit(job, sheet=sheet)
         return self.collect(
-            sheet=sheet, on_rows=on_rows, progress=progress, cancel=cancel, total=total
+            sheet=sheet, into=into, progress=progress, cancel=cancel, total=total
         )
 
     def submit(
@@ -213,7 +238,7 @@ class Worker:
         """
         self._used = self._busy = True
         try:
-            _write_frame(self._stdin(), Envelope(job, TEST_FAULT, gated, memory_bytes))
+            write_frame(self._stdin(), Envelope(job, TEST_FAULT, gated, memory_bytes))
         except OSError:
             raise self._crash(sheet) from None
 
@@ -223,13 +248,13 @@ class Worker:
         A child that is already gone is reported by the next `collect()`.
         """
         with contextlib.suppress(OSError, ValueError):
-            _write_frame(self._stdin(), Release(rows, columns))
+            write_frame(self._stdin(), Release(rows, columns))
 
     def collect(
         self,
         *,
         sheet: str | None = None,
-        on_rows: Callable[[list[list[Any]]], None] | None = None,
+        into: RowSink | None = None,
         progress: Callable[[int, int], None] | None = None,
         cancel: Callable[[], bool] | None = None,
         total: int = 0,
@@ -240,13 +265,24 @@ class Worker:
             progress(0, total)
         while True:
             message = self._next(sheet, cancel)
-            if message[0] == "rows":
-                if on_rows is not None:
-                    on_rows(message[1])
-                done += len(message[1])
+            kind = message[0]
+            if kind in ("rows", "columns"):
+                chunk = message[1]
+                if kind == "rows":
+                    done += len(chunk)
+                    if into is not None:
+                        into.add(chunk)
+                else:
+                    done += len(chunk[0]) if chunk else 0
+                    if into is not None:
+                        into.add_columns(chunk)
                 if progress is not None:
                     progress(done, max(total, done))
-            elif message[0] == "done":
+            elif kind == "restart":
+                done = 0
+                if into is not None:
+                    into.restart()
+            elif kind == "done":
                 self._busy = False
                 return dict(message[1])
             else:
@@ -269,7 +305,7 @@ class Worker:
         stream = self._process.stdout
         try:
             while stream is not None:
-                data = _read_frame(stream)
+                data = read_frame(stream)
                 if data is None:
                     break
                 self._messages.put(data)
@@ -300,7 +336,7 @@ class Worker:
             if not isinstance(frame, bytes):  # _EOF: the child's output ended
                 raise self._crash(sheet)
             try:
-                message: tuple[Any, ...] = _decode(frame)
+                message: tuple[Any, ...] = decode(frame)
             except Exception as exc:  # whatever a garbled pickle raises
                 self._process.kill()
                 raise ReadError(
@@ -338,247 +374,3 @@ class Worker:
             return self._log.read().decode("utf-8", "replace").strip()
         except (OSError, ValueError):
             return ""
-
-
-def _write_frame(stream: IO[bytes], message: object) -> None:
-    """Write one length-prefixed pickle and flush."""
-    _write_data(stream, _PICKLE, pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _write_data(stream: IO[bytes], kind: bytes, data: bytes) -> None:
-    """Write one frame: its length, how it is encoded, the data; then flush."""
-    stream.write(_FRAME.pack(len(data) + 1))
-    stream.write(kind)
-    stream.write(data)
-    stream.flush()
-
-
-def _decode(frame: bytes) -> Any:
-    """Return the message a frame holds (a rows message for marshal data).
-
-    Raises:
-        ValueError: marshal data that is not a list of rows (or any error the decoders
-            raise on garbled data).
-    """
-    data = memoryview(frame)[1:]
-    if frame[:1] == _MARSHAL:
-        rows = marshal.loads(data)
-        if type(rows) is not list:
-            raise ValueError(f"rows expected, got {type(rows).__name__}")
-        return ("rows", rows)
-    return pickle.loads(data)
-
-
-def _read_frame(stream: IO[bytes]) -> bytes | None:
-    """Read one length-prefixed frame; None at end of stream."""
-    header = stream.read(_FRAME.size)
-    if len(header) < _FRAME.size:
-        return None
-    (length,) = _FRAME.unpack(header)
-    data = stream.read(length)
-    if len(data) < length:
-        return None
-    return data
-
-
-# ---------------------------------------------------------------- child side
-
-
-def run_worker_if_requested(argv: list[str] | None = None) -> None:
-    """In a frozen build, serve as the worker when started with WORKER_FLAG, then exit."""
-    args = sys.argv[1:] if argv is None else argv
-    if args and args[0] == WORKER_FLAG:
-        main(args[1:])
-        sys.exit(0)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Serve jobs from stdin until told to stop; every failure is sent back, never raised."""
-    args = sys.argv[1:] if argv is None else argv
-    memory = int(args[0]) if args else 0
-    channel_out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # stray prints from libraries go to the log, not into the protocol
-    channel_in = sys.stdin.buffer
-    _harden(memory)
-    # A short-lived process whose rows are plain lists: nothing for the cycle collector
-    # to find, yet with it on, building 100,000 rows cost ~40% more (issue #4).
-    gc.disable()
-    while True:
-        data = _read_frame(channel_in)
-        envelope = _decode(data) if data is not None else None
-        if envelope is None:
-            _leave()
-        if isinstance(envelope, Envelope):  # a Release for a job that failed early: stale
-            _serve(channel_in, channel_out, envelope)
-
-
-def _row_sender(out: IO[bytes]) -> Callable[[list[list[Any]]], None]:
-    """Return a function sending chunks of rows: marshal data while the values allow it.
-
-    A sheet with a date or an error value in one chunk likely has them in the next: after
-    the first chunk marshal refuses, the rest go as pickles without trying.
-    """
-    plain = [True]
-
-    def send(rows: list[list[Any]]) -> None:
-        rows = _shared_values(rows)
-        if plain[0]:
-            try:
-                data = marshal.dumps(rows, 4)
-            except ValueError:
-                plain[0] = False
-            else:
-                _write_data(out, _MARSHAL, data)
-                return
-        _write_frame(out, ("rows", rows))
-
-    return send
-
-
-def _shared_values(rows: list[list[Any]]) -> list[list[Any]]:
-    """Let equal text (and equal numbers) in a column of a chunk be one object.
-
-    A long sheet repeats grades, sizes, units and prices thousands of times, each cell its
-    own object: 100,000 BOM lines took ~88 MiB in the GUI process. Shared here, each
-    value crosses the pipe once per chunk (marshal writes a reference after that) and is
-    one object over there. Only columns of a single type (str or float) of rectangular
-    chunks are shared: 1, 1.0 and True are equal keys but must stay what they are.
-    """
-    width = len(rows[0]) if rows else 0
-    if not width or any(len(row) != width for row in rows):
-        return rows
-    columns = list(zip(*rows, strict=True))
-    changed = False
-    for index, column in enumerate(columns):
-        kinds = set(map(type, column))
-        if kinds in ({str}, {float}):
-            seen: dict[Any, Any] = {}
-            columns[index] = tuple(map(seen.setdefault, column, column))
-            changed = True
-    if not changed:
-        return rows
-    return [list(row) for row in zip(*columns, strict=True)]
-
-
-def _leave() -> NoReturn:
-    """End the process at once: the parent waits, and the interpreter's tear-down would
-    free the rows of the last job one by one (~40 ms for 100,000 rows)."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(0)
-
-
-def _gate(channel_in: IO[bytes]) -> Callable[[], tuple[int, int]]:
-    """Return a function that waits (once) for the parent's `Release` of a gated job.
-
-    It returns the released extent. Anything else (the parent refused the sheet and
-    closed the pipe) ends this process: nobody wants its rows.
-    """
-    answer: list[Release] = []
-
-    def wait() -> tuple[int, int]:
-        if not answer:
-            data = _read_frame(channel_in)
-            message = _decode(data) if data is not None else None
-            if not isinstance(message, Release):
-                _leave()
-            answer.append(message)
-        return answer[0].rows, answer[0].columns
-
-    return wait
-
-
-@contextlib.contextmanager
-def _tighter_memory(extra_bytes: int) -> Iterator[None]:
-    """Cap the address space at what the process maps now plus `extra_bytes`, for one job.
-
-    A sheet parsed before it was measured (reader.EARLY_PARSE_BYTES) gets a cap in
-    proportion to its size rather than the process's whole allowance, so a dimension
-    bomb fails fast instead of filling gigabytes while the pre-scan catches up.
-    """
-    mapped = _mapped_bytes() if extra_bytes > 0 and sys.platform != "win32" else None
-    if mapped is None:
-        yield
-        return
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = mapped + extra_bytes
-    if hard != resource.RLIM_INFINITY:
-        cap = min(cap, hard)
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    except (ValueError, OSError):
-        yield
-        return
-    try:
-        yield
-    finally:
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
-def _mapped_bytes() -> int | None:
-    """Return the address space the process maps now (Linux), or None."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
-
-
-def _harden(memory_bytes: int) -> None:
-    """Cap memory, disable core dumps, the network and warnings, ignore Ctrl-C."""
-    import socket
-    import warnings
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform != "win32" and memory_bytes > 0:
-        import resource
-
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    warnings.simplefilter("ignore")
-
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise OSError("network access is disabled while reading spreadsheets")
-
-    socket.socket.connect = refuse  # type: ignore[method-assign]
-    socket.create_connection = refuse  # type: ignore[assignment]
-    socket.getaddrinfo = refuse  # type: ignore[assignment]
-
-
-def _serve(channel_in: IO[bytes], out: IO[bytes], envelope: Envelope) -> None:
-    """Run one job and send its rows and report, or its failure."""
-    from planner.importing import jobs
-
-    try:
-        if envelope.fault == "abort":
-            os.abort()
-        if envelope.fault == "hang":
-            time.sleep(3600)
-        with _tighter_memory(envelope.memory_bytes):
-            report = jobs.run(
-                envelope.job,
-                _row_sender(out),
-                _CHUNK_CELLS,
-                _gate(channel_in) if envelope.gated else None,
-            )
-        _write_frame(out, ("done", report))
-    except jobs.EngineError as exc:
-        _write_frame(out, ("error", exc.category, exc.message, exc.detail))
-    except ReadError as exc:
-        _write_frame(out, ("error", exc.category, exc.message, exc.detail))
-    except MemoryError:
-        message = "reading the file needs more memory than allowed"
-        _write_frame(out, ("error", "too_large", message, "MemoryError"))
-    except BaseException as exc:
-        detail = f"{type(exc).__name__}: {exc}"
-        _write_frame(
-            out, ("error", "damaged", "the file is damaged and cannot be read", detail)
-        )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from planner.importing import worker
+from planner.importing import worker_child
 from planner.importing.cells import CUT, NUL, RowCleaner, SheetAssembly
 from planner.importing.model import MAX_CELL_TEXT, CellError
 
@@ -62,6 +62,29 @@ def test_chunk_path_matches_row_by_row(seed: int) -> None:
     assert cleaner.row == reference.row
 
 
+def _as_columns(chunk: list[list[Cell]]) -> tuple[tuple[Cell, ...], ...]:
+    return tuple(zip(*chunk, strict=True))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_column_path_matches_row_by_row(seed: int) -> None:
+    """A rectangular chunk sent column by column gives the cells and notices of the
+    row-by-row path, whatever its columns mix."""
+    chunks = [chunk for chunk in _random_chunks(seed) if chunk]
+    expected, reference = _row_by_row(copy.deepcopy(chunks))
+    cleaner = RowCleaner("S")
+    got: list[list[Cell]] = []
+    for chunk in chunks:
+        got += cleaner.feed_columns(_as_columns(chunk))
+    assert got == expected
+    assert [[type(value) for value in row] for row in got] == [
+        [type(value) for value in row] for row in expected
+    ]
+    assert cleaner.board.notices == reference.board.notices
+    assert cleaner.board.counts == reference.board.counts
+    assert cleaner.row == reference.row
+
+
 def test_clean_chunk_is_returned_as_is() -> None:
     """A chunk with nothing to fix keeps its row objects; blanks become None."""
     chunk: list[list[Cell]] = [["a", 1.0, ""], ["b", "", True]]
@@ -92,6 +115,13 @@ def test_one_huge_string_in_many_cells_is_never_joined() -> None:
     assert {len(row[0]) for row in cleaned if isinstance(row[0], str)} == {MAX_CELL_TEXT}
     assert len({id(row[0]) for row in cleaned}) == 1
     assert cleaner.board.counts[CUT] == 12_000
+    by_column = RowCleaner("S")
+    start = time.perf_counter()
+    cleaned = by_column.feed_columns(((huge,) * 12_000,))
+    assert time.perf_counter() - start < 2.0
+    assert len({id(row[0]) for row in cleaned}) == 1
+    assert {len(row[0]) for row in cleaned if isinstance(row[0], str)} == {MAX_CELL_TEXT}
+    assert by_column.board.counts[CUT] == 12_000
 
 
 def test_finish_squares_ragged_rows_and_keeps_square_ones() -> None:
@@ -109,40 +139,52 @@ def _frames(data: bytes) -> list[tuple[bytes, Any]]:
     """Split a stream of frames into (kind byte, decoded message)."""
     stream = io.BytesIO(data)
     found = []
-    while (frame := worker._read_frame(stream)) is not None:
-        found.append((frame[:1], worker._decode(frame)))
+    while (frame := worker_child.read_frame(stream)) is not None:
+        found.append((frame[:1], worker_child.decode(frame)))
     return found
 
 
 def test_plain_chunks_travel_as_marshal_data_others_as_pickles() -> None:
     """Plain values go as marshal data; from the first chunk with a date on, pickles."""
     out = io.BytesIO()
-    send = worker._row_sender(out)
+    send = worker_child._chunk_sender(out)
     plain: list[list[Any]] = [["a", 1.5, 2, True, None, ""], ["é\ud800", -0.0, 10**30]]
     dated: list[list[Any]] = [["b", date(2024, 5, 6), CellError("#REF!")]]
-    send(plain)
-    send(dated)
-    send(plain)
+    send(copy.deepcopy(plain))
+    send(copy.deepcopy(dated))
+    send(copy.deepcopy(plain))
     frames = _frames(out.getvalue())
     assert [kind for kind, _message in frames] == [b"M", b"P", b"P"]
     assert [message for _kind, message in frames] == [
-        ("rows", plain),
-        ("rows", dated),
+        ("rows", plain),  # ragged
+        ("columns", _as_columns(dated)),
         ("rows", plain),
     ]
 
 
-def test_equal_values_in_a_column_arrive_as_one_object() -> None:
-    """A chunk's repeated text and numbers cross as one object each, keeping their types."""
+def test_rectangular_chunks_travel_as_columns() -> None:
+    """A rectangular chunk crosses column by column and arrives as the same rows."""
     out = io.BytesIO()
-    send = worker._row_sender(out)
+    send = worker_child._chunk_sender(out)
+    rows: list[list[Any]] = [[f"P-{i}", "N42SH", float(i % 3), ""] for i in range(50)]
+    send(copy.deepcopy(rows))
+    ((kind, (name, columns)),) = _frames(out.getvalue())
+    assert (kind, name) == (b"M", "columns")
+    assembly = SheetAssembly("S")
+    assembly.add_columns(columns)
+    assert assembly.finish() == [[*row[:3], None] for row in rows]
+
+
+def test_equal_values_in_a_column_arrive_as_one_object() -> None:
+    """A chunk's repeated text and numbers end up as one object each, keeping their types."""
     grade, size = "N42" + "SH", "10" + "x5x3"  # built at run time: separate objects
     rows: list[list[Any]] = [
         [f"P-{i}", "".join(grade), "".join(size), float(i % 3), 1 if i % 2 else 1.0]
         for i in range(50)
     ]
-    send([list(row) for row in rows])
-    ((_kind, (_rows, got)),) = _frames(out.getvalue())
+    assembly = SheetAssembly("S")
+    assembly.add_columns(_as_columns(rows))
+    got = assembly.finish()
     assert got == rows
     assert len({id(row[1]) for row in got}) == 1
     assert len({id(row[2]) for row in got}) == 1
@@ -153,8 +195,8 @@ def test_equal_values_in_a_column_arrive_as_one_object() -> None:
 
 def test_ragged_chunks_are_sent_as_they_are() -> None:
     out = io.BytesIO()
-    send = worker._row_sender(out)
+    send = worker_child._chunk_sender(out)
     rows: list[list[Any]] = [["a", "b"], ["a"], ["a", "b", "c"]]
-    send(rows)
+    send(copy.deepcopy(rows))
     ((_kind, (_rows, got)),) = _frames(out.getvalue())
     assert got == rows

@@ -15,6 +15,7 @@ import psutil  # type: ignore[import-untyped]
 import pytest
 
 from planner.importing import Limits, ReadError, inspect_file, read_sheet, reader, worker
+from planner.importing.cells import SheetAssembly
 from planner.importing.engines import SheetJob
 from planner.importing.prescan import Prescan
 from planner.importing.reader import inspect_and_read
@@ -189,12 +190,12 @@ def test_stale_release_is_ignored_by_the_worker(tmp_path: Path) -> None:
         with pytest.raises(ReadError) as caught:
             process.collect(sheet="S")
         assert caught.value.category == "damaged"
-        rows: list[list[Any]] = []
+        assembly = SheetAssembly("BOM")
         report = process.run(
-            SheetJob(os.path.abspath(good), "xlsx", "BOM", 0, 300, 3), on_rows=rows.extend
+            SheetJob(os.path.abspath(good), "xlsx", "BOM", 0, 300, 3), into=assembly
         )
     assert report["engine"] == "calamine"
-    assert len(rows) == 300
+    assert len(assembly.finish()) == 300
 
 
 @pytest.mark.parametrize("name", listing("badinputs"))

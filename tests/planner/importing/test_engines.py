@@ -15,11 +15,11 @@ from planner.importing.cells import RowCleaner
 from planner.importing.engines import SheetJob
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from pathlib import Path
 
 
-def _normalised(rows: list[list[Any]]) -> list[list[Any]]:
+def _normalised(rows: Iterable[list[Any]]) -> list[list[Any]]:
     """Clean rows as the pipeline does and drop the time of day of midnight datetimes."""
     cleaned = RowCleaner("S").feed([list(row) for row in rows])
     out = [
@@ -52,7 +52,7 @@ def test_golden_compare(corpus: Path, name: str, sheet: str, other: str) -> None
     info = inspect_file(path)
     extent = next(s for s in info.sheets if s.name == sheet)  # bounds, as in the pipeline
     job = SheetJob(str(path), info.kind, sheet, 0, extent.rows, extent.columns)
-    readers: dict[str, Callable[[SheetJob], list[list[Any]]]] = {
+    readers: dict[str, Callable[[SheetJob], Iterable[list[Any]]]] = {
         "openpyxl": engines._openpyxl,
         "xlrd": engines._xlrd,
     }
@@ -83,18 +83,21 @@ def _python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 def test_worker_has_no_network() -> None:
     """Inside the worker, opening a connection fails before any packet is sent."""
     code = (
-        "from planner.importing.worker import _harden\n"
+        "from planner.importing.worker_child import _harden\n"
         "_harden(0)\n"
         "import socket\n"
+        "udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
         "for call in (lambda: socket.create_connection(('127.0.0.1', 9)),\n"
-        "             lambda: socket.socket().connect(('127.0.0.1', 9))):\n"
+        "             lambda: socket.socket().connect(('127.0.0.1', 9)),\n"
+        "             lambda: socket.getaddrinfo('example.com', 80),\n"
+        "             lambda: udp.sendto(b'x', ('127.0.0.1', 9))):\n"
         "    try:\n"
         "        call()\n"
         "    except OSError as exc:\n"
         "        print(exc)\n"
     )
     result = _python(code)
-    assert result.stdout.count("network access is disabled") == 2, result.stderr
+    assert result.stdout.count("network access is disabled") == 4, result.stderr
 
 
 def test_xml_safety_check() -> None:
