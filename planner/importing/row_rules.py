@@ -251,10 +251,14 @@ def bom_rules(
         row.parent = parent
         row.magnet_source = _MAGNET_SOURCE
         row.record = _BOM_RECORD
-        if number and _placeholder(number):
-            row.note(f"{number!r} is not a part number: one is generated", OK)
-            number = None
-        existing = known.get(number.lower()) if number else None
+        existing = None
+        if number:  # folded once: a long BOM's time goes on its plain lines (`make bench`)
+            folded = number.lower()
+            if folded in _PLACEHOLDERS or (number[0] in "hHwW" and _is_link(number)):
+                row.note(f"{number!r} is not a part number: one is generated", OK)
+                number = None
+            elif known:
+                existing = known.get(folded)
         if existing is None and not (family or grade or dims) and _not_a_magnet(row):
             continue
         if not parent:
@@ -263,9 +267,10 @@ def bom_rules(
             row.key = existing[1]
             row.note(f"uses existing part {existing[1]}", OK)
         else:
-            row.key = number or f"{parent}-{row.source_row + 1}"
-            if row.key.lower() in known:
-                row.note(f"uses existing part {row.key}", OK)
+            # A stated number is not a known part (looked up above); a made-up one may be.
+            key = row.key = number or f"{parent}-{row.source_row + 1}"
+            if not number and key.lower() in known:
+                row.note(f"uses existing part {key}", OK)
             elif family and grade and dims and shape and not supplier:  # all stated
                 row.new_part = _STATED_PART
             else:
