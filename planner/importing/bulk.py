@@ -66,7 +66,7 @@ def insert_rows(
     session: Session,
     table: Table,
     rows: list[Any],
-    make: Callable[[list[Any]], Columns] | None,
+    make: Callable[[list[Any], int], Columns] | None,
     tick: Callable[[int, int], None],
 ) -> Sequence[Any]:
     """Insert new rows in batches; return their keys in order (a `range` when SQLite
@@ -77,7 +77,8 @@ def insert_rows(
         table: The table.
         rows: Column -> value dicts, or the sources `make` turns into columns a batch at
             a time (so the values of 100,000 rows never exist at once).
-        make: Turns a batch of sources into `Columns`; None when `rows` are dicts.
+        make: Turns a batch of sources, and where it starts in `rows`, into `Columns`;
+            None when `rows` are dicts.
         tick: Called with (done, total) after each batch (it may raise to cancel).
 
     Raises:
@@ -85,7 +86,7 @@ def insert_rows(
             transaction rolls back).
     """
     primary = list(table.primary_key.columns)
-    first = _made(rows[:1], make).values
+    first = _made(rows[:1], make, 0).values
     next_key = _first_key(session, table, first)
     if next_key is not None or all(column.key in first for column in primary):
         return _insert_numbered(session, table, rows, next_key, make, tick)
@@ -149,8 +150,10 @@ def _first_key(session: Session, table: Table, first: dict[str, list[Any]]) -> i
     return int(session.scalar(select(func.max(column))) or 0) + 1
 
 
-def _made(sources: list[Any], make: Callable[[list[Any]], Columns] | None) -> Columns:
-    return make(sources) if make is not None else columns_of(sources)
+def _made(
+    sources: list[Any], make: Callable[[list[Any], int], Columns] | None, start: int
+) -> Columns:
+    return make(sources, start) if make is not None else columns_of(sources)
 
 
 def _dicts(batch: Columns, defaults: dict[str, Any]) -> list[dict[str, Any]]:
@@ -172,7 +175,7 @@ def _insert_numbered(
     table: Table,
     rows: list[Any],
     next_key: int | None,
-    make: Callable[[list[Any]], Columns] | None,
+    make: Callable[[list[Any], int], Columns] | None,
     tick: Callable[[int, int], None],
 ) -> Sequence[Any]:
     """Insert rows whose keys are known (given, or numbered from `next_key`).
@@ -192,7 +195,7 @@ def _insert_numbered(
     while rows:
         sources = rows[:BATCH]
         del rows[:BATCH]
-        batch = _made(sources, make)
+        batch = _made(sources, make, done)
         if numbered is not None:
             batch.values[numbered.key] = list(numbers[done : done + batch.size])
         else:
@@ -210,7 +213,7 @@ def _insert_returning(
     session: Session,
     table: Table,
     rows: list[Any],
-    make: Callable[[list[Any]], Columns] | None,
+    make: Callable[[list[Any], int], Columns] | None,
     tick: Callable[[int, int], None],
 ) -> list[Any]:
     """Insert rows and collect the keys the database gives them."""
@@ -219,7 +222,7 @@ def _insert_returning(
     statement = insert(table).returning(*primary, sort_by_parameter_order=True)
     keys: list[Any] = []
     for start in range(0, len(rows), BATCH):
-        batch = _dicts(_made(rows[start : start + BATCH], make), defaults)
+        batch = _dicts(_made(rows[start : start + BATCH], make, start), defaults)
         keys.extend(r[0] for r in session.execute(statement, batch))
         tick(len(keys), len(rows))
     return keys

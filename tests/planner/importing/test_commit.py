@@ -296,3 +296,31 @@ def test_lines_left_blank_take_the_defaults_and_stated_values_win(
     assert (parts["S-3"].grade, parts["S-3"].shape) == ("N52", "disc")
     assert parts["S-3"].description == "N52 disc magnet 8x2mm"
     assert {p.form for p in parts.values() if p.part_number.startswith("S-")} == {"bare"}
+
+
+def test_part_numbers_differing_only_in_case_make_one_part(workspace: Workspace) -> None:
+    rows: list[Row] = [
+        ["Part number", "Description", "Qty"],
+        ["MAG-7", "N42 magnet 10x5x2", 2],
+        ["mag-7", "N42 magnet 10x5x2", 3],
+        ["m-1", "rotor segment", 1],  # the fixture's M-1
+    ]
+    result = commit(workspace, prepare(rows, workspace, product="Case"))
+    assert len(result.inserted["parts"]) == 1
+    parts = {p.part_number.lower(): p.id for p in workspace.all(Part)}
+    product = next(p for p in workspace.all(Product) if p.name == "Case")
+    children = [
+        line.child_part_id for line in workspace.all(BomLine) if line.parent_id == product.id
+    ]
+    assert sorted(children) == sorted([parts["mag-7"], parts["mag-7"], parts["m-1"]])
+
+
+def test_a_part_deleted_after_the_check_refuses_the_import(workspace: Workspace) -> None:
+    rows: list[Row] = [["Part number", "Qty"], ["M-1", 4]]
+    preview = prepare(rows, workspace, product="Late")
+    with workspace.transaction() as session:
+        session.delete(session.scalars(select(Part).where(Part.part_number == "M-1")).one())
+    before = dump(workspace)
+    with pytest.raises(ValidationError, match="part M-1 no longer exists"):
+        commit(workspace, preview)
+    assert dump(workspace) == before
