@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, delete, insert, select, update
 
+from planner.importing.bom_rules import bom_records_of, new_parts_of
 from planner.importing.bulk import DEFAULT, Columns, insert_rows, json_value, key_runs
-from planner.importing.row_rules import bom_records_of, new_parts_of
 from planner.importing.validate import ERROR, Monitor
 from planner.schema import (
     Base,

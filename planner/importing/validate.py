@@ -378,7 +378,8 @@ def validate(
         product: BOM: the product the lines go under when there is no parent column.
         monitor: Progress and cancel callbacks; cancelling raises ImportCancelledError.
     """
-    from planner.importing.row_rules import apply_kind_rules, bom_rules, mark_duplicates
+    from planner.importing.bom_rules import bom_rules
+    from planner.importing.row_rules import apply_kind_rules, mark_duplicates
 
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
