@@ -91,8 +91,7 @@ def data_count(guess: TableGuess) -> int:
 
 def first_data_rows(guess: TableGuess, count: int) -> list[int]:
     """Return the first `count` data rows (`guess.data_rows()[:count]`, without a copy)."""
-    start = bisect_left(guess.data, guess.first_data_row)
-    return [r for r in guess.data[start : start + count] if r <= guess.last_data_row]
+    return guess.first_data_rows(count)
 
 
 def set_field(mapping: ColumnMapping, column: int, name: str) -> None:

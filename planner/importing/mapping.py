@@ -299,7 +299,7 @@ def _profile_matches(
 
 def _sample(rows: Sequence[Sequence[object]], guess: TableGuess, column: int) -> list[str]:
     texts = []
-    for row in guess.data_rows()[:200]:
+    for row in guess.first_data_rows(200):
         cells = rows[row]
         text = cell_text(cells[column]) if column < len(cells) else ""
         if text:

@@ -5,9 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.importing import CellError
-from planner.importing.table import cell_text, column_letter, error_code, guess_table
+from planner.importing.table import (
+    TableGuess,
+    cell_text,
+    column_letter,
+    error_code,
+    guess_table,
+)
 
 Row = list[object]
 
@@ -167,3 +175,19 @@ def test_a_very_wide_sheet_is_cut_to_a_readable_table() -> None:
     guess = guess_table([header, ["magnet 6x3", 4, *range(5000)]])
     assert len(guess.columns) == 256
     assert any("first 256" in note for note in guess.notes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 60), max_size=40, unique=True).map(sorted),
+    st.integers(0, 60),
+    st.integers(-1, 60),
+    st.integers(0, 50),
+)
+def test_the_first_data_rows_are_the_start_of_the_data_rows(
+    data: list[int], first: int, last: int, count: int
+) -> None:
+    guess = TableGuess(
+        header_row=None, first_data_row=first, last_data_row=last, columns=[0], data=data
+    )
+    assert guess.first_data_rows(count) == guess.data_rows()[:count]
