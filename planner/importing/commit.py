@@ -14,7 +14,7 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
+from itertools import compress, islice
 from operator import eq
 from typing import TYPE_CHECKING, Any
 
@@ -330,13 +330,17 @@ def _create_parts(writer: _Writer, rows: list[RowResult]) -> array[int]:
         for number, key in writer.session.execute(select(Part.part_number, Part.id))
     }
     first: dict[str, int] | None = {} if _numbers_repeat(rows) else None
+    if not existing and first is None:  # the usual first import: every line its own part
+        makes = [row.has_new_part for row in rows]
+        sources = list(compress(rows, makes))
+        _insert_parts(writer, sources)
+        made = iter(writer.keys.get(Part, ()))
+        return array("q", [next(made) if make else 0 for make in makes])
     ids = array("q", bytes(8 * len(rows)))
-    sources: list[RowResult] = []
+    sources = []
     for at, row in enumerate(rows):
-        found = None
-        if existing or first is not None:
-            number = (row.key or "").lower()
-            found = existing.get(number) or (first.get(number) if first is not None else None)
+        number = (row.key or "").lower()
+        found = existing.get(number) or (first.get(number) if first is not None else None)
         if found is None and row.has_new_part:
             found = -1 - len(sources)  # its place among the parts created
             if first is not None:
@@ -345,10 +349,14 @@ def _create_parts(writer: _Writer, rows: list[RowResult]) -> array[int]:
         if found is not None:
             ids[at] = found
     del first, existing
-    writer.queue_made(Part, sources, lambda batch, _start: new_parts_of(batch))
-    writer.settle()
+    _insert_parts(writer, sources)
     created = writer.keys.get(Part, ())
     return array("q", [key if key >= 0 else created[-1 - key] for key in ids])
+
+
+def _insert_parts(writer: _Writer, sources: list[RowResult]) -> None:
+    writer.queue_made(Part, sources, lambda batch, _start: new_parts_of(batch))
+    writer.settle()
 
 
 def _numbers_repeat(rows: list[RowResult]) -> bool:
@@ -356,7 +364,8 @@ def _numbers_repeat(rows: list[RowResult]) -> bool:
 
     The hashes are sorted rather than put in a set: ~4 MB for 100,000 lines, not ~7.
     """
-    codes = sorted(array("q", (hash((row.key or "").lower()) for row in rows)))
+    numbers = [row.key or "" for row in rows]
+    codes = sorted(array("q", map(hash, map(str.lower, numbers))))
     return any(map(eq, codes, islice(codes, 1, None)))
 
 
