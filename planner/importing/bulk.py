@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from datetime import date
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from sqlalchemy import Column, Float, Table, func, insert, select
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 BATCH = 5_000  # rows per database call
+_ROWS_PER_STATEMENT = 50
+_MAX_VARIABLES = 32_766  # SQLite's limit of bound values in one statement (since 3.32)
 _FLOATS = {float, type(None)}
 
 
@@ -279,14 +282,30 @@ def _sqlite_writer(session: Session, table: Table) -> Callable[[Columns], None]:
                 bound.append(column)
             else:
                 slots.append(literal)
-        sql = f"{head}({', '.join(slots)})"
         params = list(zip(*bound, strict=True)) if bound else [()] * batch.size
         try:
-            cursor.executemany(sql, params)
+            _execute(cursor, head, f"({', '.join(slots)})", params, len(bound))
         except sqlite3.IntegrityError as exc:
             raise ValidationError(f"refused by the workspace: {exc}") from exc
 
     return write
+
+
+def _execute(
+    cursor: sqlite3.Cursor, head: str, row: str, params: list[tuple[Any, ...]], bound: int
+) -> None:
+    """Run `head` + `row` for every parameter tuple, several rows per statement.
+
+    SQLite steps and resets once per statement: with one row each, that was ~20% of the
+    driver's time on 100,000 parts.
+    """
+    per = max(1, min(_ROWS_PER_STATEMENT, _MAX_VARIABLES // max(bound, 1)))
+    whole = len(params) - len(params) % per
+    if whole:
+        groups = (chain.from_iterable(params[i : i + per]) for i in range(0, whole, per))
+        cursor.executemany(head + ", ".join([row] * per), map(tuple, groups))
+    if whole < len(params):
+        cursor.executemany(head + row, params[whole:])
 
 
 def _is_float(column: Column[Any]) -> bool:

@@ -325,3 +325,24 @@ def test_a_part_deleted_after_the_check_refuses_the_import(workspace: Workspace)
     with pytest.raises(ValidationError, match="part M-1 no longer exists"):
         commit(workspace, preview)
     assert dump(workspace) == before
+
+
+def test_many_rows_are_written_in_order_with_their_own_values(workspace: Workspace) -> None:
+    """Rows go to SQLite several per statement: 123 parts (whole groups and a remainder)
+    each keep their values, in the sheet's order, and undo takes them all back."""
+    before = dump(workspace)
+    rows: list[Row] = [["Part number", "Description", "Grade", "Unit price (EUR)"]]
+    rows += [
+        [f"B-{i:03d}", f"block magnet {i}", ("N42", "N52")[i % 2], i / 4] for i in range(123)
+    ]
+    result = commit(workspace, prepare(rows, workspace, kind="parts"))
+    keys = list(result.inserted["parts"])
+    assert len(keys) == 123
+    by_key = {p.id: p for p in workspace.all(Part)}
+    written = [by_key[key] for key in keys]
+    assert [p.part_number for p in written] == [f"B-{i:03d}" for i in range(123)]
+    assert [p.description for p in written] == [f"block magnet {i}" for i in range(123)]
+    assert [p.grade for p in written] == [("N42", "N52")[i % 2] for i in range(123)]
+    assert [p.unit_price for p in written] == [i / 4 for i in range(123)]
+    undo_import(workspace, result)
+    assert dump(workspace) == before
