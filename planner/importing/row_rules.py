@@ -21,7 +21,7 @@ from planner.importing.validate import (
 from planner.shapes import parse_dimensions
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from planner.importing.field_specs import Lookups
     from planner.importing.validate import ImportPreview, RowResult
@@ -271,16 +271,20 @@ def mark_duplicates(preview: ImportPreview) -> None:
 
 
 def _may_repeat(rows: list[RowResult]) -> bool:
-    """Whether two rows may share a (parent, key): True on any repeated hash.
+    """Whether two rows may share a (parent, key): True on any repeated hash."""
+    return may_repeat(hash(((r.parent or "").lower(), (r.key or "").lower())) for r in rows)
 
-    Hashes keep this cheap on 500,000 rows: a set of every key tuple held the GIL for
-    ~0.1 s to build and again to free (`make bench`, GUI latency). They are kept in 16
-    arrays by their low bits, each checked with a set of its own: one set of 100,000
-    hashes held ~9 MB at once. A repeated hash is only a hint; the exact grouping decides.
+
+def may_repeat(codes: Iterable[int]) -> bool:
+    """Whether a hash comes twice (a hint only: the caller's exact grouping decides).
+
+    Kept cheap on 500,000 rows: a set of every key tuple held the GIL for ~0.1 s to build
+    and again to free (`make bench`, GUI latency), and so does sorting 500,000 hashes.
+    They are kept in 16 arrays by their low bits, each checked with a set of its own:
+    one set of 100,000 hashes held ~9 MB at once.
     """
     parts = [array("q") for _ in range(16)]
-    for row in rows:
-        code = hash(((row.parent or "").lower(), (row.key or "").lower()))
+    for code in codes:
         parts[code & 15].append(code)
     return any(len(set(part)) < len(part) for part in parts)
 
