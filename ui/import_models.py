@@ -19,7 +19,7 @@ from planner.importing.field_specs import KIND_FIELDS, REQUIRED
 from planner.importing.mapping import IGNORE, field_label
 from planner.importing.table import cell_text, column_letter
 
-from ui.import_state import first_data_rows, set_field
+from ui.import_state import set_field
 from ui.resources import STATUS_COLORS
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class SheetRowsModel(QAbstractTableModel):
         self._guess = guess
         shown = rows[:SHOWN_ROWS]
         self._width = min(max((len(r) for r in shown), default=0), 256)
-        top = first_data_rows(guess, SHOWN_ROWS) if guess is not None else []
+        top = guess.first_data_rows(SHOWN_ROWS) if guess is not None else []
         self._data = {row for row in top if row < SHOWN_ROWS}
         self._columns = set(guess.columns) if guess is not None else set()
         self.endResetModel()
@@ -161,7 +161,7 @@ class MappingModel(QAbstractTableModel):
         self.beginResetModel()
         self.mapping = mapping
         self._order = list(mapping.headers)
-        data_rows = first_data_rows(guess, 50)
+        data_rows = guess.first_data_rows(50)
         self._samples = {}
         for column in self._order:
             seen: list[str] = []

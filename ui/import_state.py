@@ -5,7 +5,6 @@ The long steps that run on a worker thread are in `ui.import_steps`.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -80,18 +79,6 @@ def describe_read_error(error: ReadError) -> str:
     if error.message and error.message != default:
         text += f"\nDetails: {error.message}."
     return text
-
-
-def data_count(guess: TableGuess) -> int:
-    """Return how many data rows the table has (`len(guess.data_rows())`, without a copy)."""
-    return bisect_right(guess.data, guess.last_data_row) - bisect_left(
-        guess.data, guess.first_data_row
-    )
-
-
-def first_data_rows(guess: TableGuess, count: int) -> list[int]:
-    """Return the first `count` data rows (`guess.data_rows()[:count]`, without a copy)."""
-    return guess.first_data_rows(count)
 
 
 def set_field(mapping: ColumnMapping, column: int, name: str) -> None:

@@ -29,7 +29,7 @@ from ui.import_models import (
     SheetRowsModel,
 )
 from ui.import_pages import StepPage, hint_label
-from ui.import_state import TableChoice, data_count
+from ui.import_state import TableChoice
 from ui.import_steps import build_mapping, find_table, load_sheet
 from ui.resources import STATUS_COLORS, icon
 
@@ -237,7 +237,7 @@ class TablePage(StepPage):
     def is_ready(self) -> bool:
         """Reimplemented from StepPage.is_ready: a table with data rows."""
         guess = self.state.guess
-        return guess is not None and data_count(guess) > 0
+        return guess is not None and guess.data_count() > 0
 
 
 def _find(rows: object, choice: TableChoice, progress: object, cancel: object) -> TableGuess:
@@ -262,7 +262,7 @@ def _summary(guess: TableGuess | None, total: int) -> str:
     if guess is None:
         return ""
     header = "none" if guess.header_row is None else f"row {guess.header_row + 1}"
-    count = data_count(guess)
+    count = guess.data_count()
     columns = guess.columns
     span = f"{column_letter(columns[0])}–{column_letter(columns[-1])}" if columns else "none"
     return (

@@ -74,7 +74,7 @@ def bom_rules(
         existing = None
         if number:  # folded once: a long BOM's time goes on its plain lines (`make bench`)
             folded = number.lower()
-            if folded in _PLACEHOLDERS or (number[0] in "hHwW" and _is_link(number)):
+            if _placeholder(number, folded):
                 row.note(f"{number!r} is not a part number: one is generated", OK)
                 number = None
             elif known:
@@ -104,9 +104,10 @@ def bom_rules(
             _bom_mode(preview, row, lookups)
 
 
-def _placeholder(number: str) -> bool:
-    """Whether a part number cell holds no real number ("-", "TBD", a link ...)."""
-    return number.lower() in _PLACEHOLDERS or (number[0] in "hHwW" and _is_link(number))
+def _placeholder(number: str, folded: str) -> bool:
+    """Whether a part number cell holds no real number ("-", "TBD", a link ...);
+    `folded` is the number in lower case."""
+    return folded in _PLACEHOLDERS or (number[0] in "hHwW" and _is_link(number))
 
 
 def _line_text(name: str | None, description: str | None) -> str:
@@ -117,7 +118,7 @@ def _magnet_source(row: RowResult) -> tuple[str, float | None]:
     """A BOM line's text (or else its part number) and stated mass, for `recognise`."""
     number = row.value("part_number")
     text = _line_text(row.value("name"), row.value("description"))
-    real = number if number and not _placeholder(number) else None
+    real = number if number and not _placeholder(number, number.lower()) else None
     return (text or real or "", row.value("mass_g"))
 
 

@@ -101,12 +101,9 @@ def key_runs(keys: Sequence[Any]) -> list[Any]:
     (an import numbers its rows in one run), tuples as lists, dates as text."""
     if not keys:
         return []
-    if isinstance(keys, range) and keys.step == 1:
+    if isinstance(keys, range) and keys.step == 1:  # as the bulk insert numbers them
         return [[keys[0], keys[-1]]]
-    whole = set(map(type, keys)) == {int}
-    if whole and keys == list(range(keys[0], keys[0] + len(keys))):
-        return [[keys[0], keys[-1]]]  # one run, found in C: as an import numbers its rows
-    if not whole:
+    if not all(type(key) is int for key in keys):
         return [
             list(map(json_value, k)) if isinstance(k, tuple) else json_value(k) for k in keys
         ]

@@ -116,6 +116,11 @@ class TableGuess:
         low = bisect_left(self.data, self.first_data_row)
         return self.data[low : bisect_right(self.data, self.last_data_row, low)]
 
+    def data_count(self) -> int:
+        """Return how many rows to import (`len(data_rows())` without the copy)."""
+        low = bisect_left(self.data, self.first_data_row)
+        return bisect_right(self.data, self.last_data_row, low) - low
+
     def first_data_rows(self, count: int) -> list[int]:
         """Return the first `count` rows to import (`data_rows()[:count]` without copying
         them all: ~5 ms a call on 500,000 rows, with the GIL held)."""

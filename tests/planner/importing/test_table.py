@@ -184,10 +184,11 @@ def test_a_very_wide_sheet_is_cut_to_a_readable_table() -> None:
     st.integers(-1, 60),
     st.integers(0, 50),
 )
-def test_the_first_data_rows_are_the_start_of_the_data_rows(
+def test_the_first_data_rows_and_their_count_match_the_data_rows(
     data: list[int], first: int, last: int, count: int
 ) -> None:
     guess = TableGuess(
         header_row=None, first_data_row=first, last_data_row=last, columns=[0], data=data
     )
     assert guess.first_data_rows(count) == guess.data_rows()[:count]
+    assert guess.data_count() == len(guess.data_rows())
