@@ -3,19 +3,15 @@ the line's record, and the columns the commit writes for both."""
 
 from __future__ import annotations
 
+from itertools import compress
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner.families import Family
 from planner.grades import GradeError, parse_grade
 from planner.importing.bulk import DEFAULT, Columns, columns_of
+from planner.importing.row_result import Derived, attribute_of, store_of, stored
 from planner.importing.row_rules import RECORD_COLUMNS, RENAMES, skip_row
-from planner.importing.validate import (
-    ERROR,
-    OK,
-    WARNING,
-    Derived,
-    values_of,
-)
+from planner.importing.validate import ERROR, OK, WARNING, values_of
 from planner.shapes import DimensionError, parse_dimensions
 
 if TYPE_CHECKING:
@@ -23,6 +19,7 @@ if TYPE_CHECKING:
 
     from planner.importing.field_specs import Lookups
     from planner.importing.magnet_text import MagnetGuess
+    from planner.importing.row_result import RowStore
     from planner.importing.validate import ImportPreview, RowResult
 
 
@@ -63,14 +60,17 @@ def bom_rules(
     ]
     known, product = lookups.parts, preview.product
     check_lines = preview.mode != "add" or bool(lookups.bom_lines)
+    shared = {"parent": product, "magnet_source": _MAGNET_SOURCE, "record": _BOM_RECORD}
+    store = _share(block, shared)
+    made: list[Any] = [None] * len(block)  # the part each line creates
     lines = zip(block, *(values.get(name, blank) for name in _BOM_VALUES), strict=True)
     for position, line in enumerate(lines):
         row, parent, name, description, number, _ = line[:6]
         family, grade, dims, shape, supplier = line[6:]
-        parent = parent or product
-        row.parent = parent
-        row.magnet_source = _MAGNET_SOURCE
-        row.record = _BOM_RECORD
+        if parent:
+            row.parent = parent
+        else:
+            parent = product
         existing = None
         if number:  # folded once: a long BOM's time goes on its plain lines (`make bench`)
             folded = number.lower()
@@ -92,16 +92,40 @@ def bom_rules(
             if not number and key.lower() in known:
                 row.note(f"uses existing part {key}", OK)
             elif family and grade and dims and shape and not supplier:  # all stated
-                row.new_part = _STATED_PART
+                made[position] = _STATED_PART
             else:
                 extras = {
                     c: v for c, column in extra_columns if (v := column[position]) is not None
                 }
                 text = _line_text(name, description)
                 stated = _Stated(family, grade, dims, shape, supplier)
-                row.new_part = _new_part(row, text, lookups, stated, extras)
+                made[position] = _new_part(row, text, lookups, stated, extras)
         if check_lines:
             _bom_mode(preview, row, lookups)
+    _put_made(block, store, made)
+
+
+def _put_made(block: Sequence[RowResult], store: RowStore | None, made: list[Any]) -> None:
+    """Set the part each line creates (None: none), through the store when it holds
+    exactly the block's rows."""
+    if store is not None:
+        store.put_all("new_part", made)
+        return
+    for row, part in zip(block, made, strict=True):
+        row.new_part = part
+
+
+def _share(block: Sequence[RowResult], values: dict[str, Any]) -> RowStore | None:
+    """Give every row of the block the same values; return the block's store when the
+    block is exactly its rows (the store then keeps each value once)."""
+    store = store_of(block)
+    for attribute, value in values.items():
+        if store is not None:
+            store.share(attribute, value)
+        else:
+            for row in block:
+                setattr(row, attribute, value)
+    return store
 
 
 def _placeholder(number: str, folded: str) -> bool:
@@ -152,7 +176,7 @@ def bom_records_of(rows: list[RowResult]) -> dict[str, list[Any]]:
     """Return the records of BOM lines column by column (None where a line states
     nothing), worked out a batch at a time where derived."""
     columns = [column for _, column in RECORD_COLUMNS["bom"]]
-    if all(row.derives_record for row in rows):
+    if set(map(type, attribute_of(rows, "record"))) <= {Derived}:
         return dict(zip(columns, values_of(rows, _BOM_RECORD_FIELDS), strict=True))
     records = [row.record for row in rows]
     return {column: [record.get(column) for record in records] for column in columns}
@@ -161,12 +185,13 @@ def bom_records_of(rows: list[RowResult]) -> dict[str, list[Any]]:
 def new_parts_of(rows: list[RowResult]) -> Columns:
     """Return the parts BOM lines create, column by column, worked out a batch at a time
     where derived."""
-    derived = [row for row in rows if row.derives_new_part]
+    derives = [type(part) is Derived for part in attribute_of(rows, "new_part")]
+    derived = list(compress(rows, derives))
     name, description, family, grade, shape, dims, *extras = values_of(
         derived, (*_STATED_FIELDS, *_PART_EXTRAS)
     )
     stated: dict[str, list[Any]] = {
-        "part_number": [row.key for row in derived],
+        "part_number": stored(derived, "keys"),
         "description": [_line_text(n, d)[:500] for n, d in zip(name, description, strict=True)],
         "family": family, "grade": grade, "shape": shape, "dimensions": dims,
         "form": ["bare"] * len(derived),
@@ -175,13 +200,15 @@ def new_parts_of(rows: list[RowResult]) -> Columns:
     if len(derived) == len(rows):
         return Columns(len(rows), stated)
     # Some lines' parts were filled in from their text while they were checked.
-    given = columns_of([row.new_part or {} for row in rows if not row.derives_new_part])
+    given = columns_of(
+        [row.new_part or {} for row, d in zip(rows, derives, strict=True) if not d]
+    )
     merged: dict[str, list[Any]] = {}
     for column in dict.fromkeys([*stated, *given.values]):
         from_stated = iter(stated.get(column) or [DEFAULT] * len(derived))
         from_given = iter(given.values.get(column) or [DEFAULT] * given.size)
         merged[column] = [
-            next(from_stated) if row.derives_new_part else next(from_given) for row in rows
+            next(from_stated) if derive else next(from_given) for derive in derives
         ]
     return Columns(len(rows), merged)
 

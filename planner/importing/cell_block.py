@@ -3,19 +3,16 @@
 A 100,000-line import held a dict of cells per row (~65 MB, `make bench`); rows look their
 cells up here and make the dict only when it is asked for. Each field is kept in the
 cheapest form that gives its cells back (`Column`): a field of few distinct cells as a
-byte code per row, whole numbers in an array, other fields as a list. The rows are found
-by their sheet row, so a RowResult holds no position of its own (an int object each).
+byte code per row, whole numbers in an array, other fields as a list.
 """
 
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
-from itertools import islice
-from operator import eq, lt
+from operator import eq
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
-from planner.importing.validate import CellResult
+from planner.importing.row_result import CellResult
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -83,55 +80,45 @@ class CellBlock:
     Args:
         names: The fields, in reading order.
         columns: Per field, one cell per row of the block.
-        sources: The sheet row of each row of the block.
-        absent: Field -> positions of the rows that do not have that cell (the header's
+        size: How many rows the block holds.
+        absent: Field -> places of the rows that do not have that cell (the header's
             currency on rows without a price).
 
     Attributes:
         names: The fields, in reading order.
         size: How many rows the block holds.
+
+    Rows are found by their place in the block (`RowResult.place`).
     """
 
-    __slots__ = ("_absent", "_by_name", "_first", "_index", "names", "size")
+    __slots__ = ("_absent", "_by_name", "names", "size")
 
     def __init__(
         self,
         names: list[str],
         columns: list[Column],
-        sources: Sequence[int],
+        size: int,
         absent: dict[str, set[int]] | None = None,
     ) -> None:
         self.names = names
         self._by_name = dict(zip(names, columns, strict=True))
         self._absent = absent or {}
-        self.size = len(sources)
-        self._first = sources[0] if sources else 0
-        self._index = _index(sources)
+        self.size = size
 
-    def position(self, source: int) -> int:
-        """Return where the sheet row `source` is in the block."""
-        index = self._index
-        if index is None:
-            return source - self._first
-        if type(index) is dict:
-            return index[source]
-        return bisect_left(index, source)
-
-    def cells_of(self, source: int) -> dict[str, CellResult]:
-        """Return field -> cell of one row of the block."""
-        at = self.position(source)
+    def cells_at(self, at: int) -> dict[str, CellResult]:
+        """Return field -> cell of the row at `at`."""
         cells = {name: cell_at(column, at) for name, column in self._by_name.items()}
         for name, rows in self._absent.items():
             if at in rows:
                 del cells[name]
         return cells
 
-    def value(self, name: str, source: int) -> Any:
-        """Return the parsed value of one field of one row (None when absent or empty)."""
+    def value_at(self, name: str, at: int) -> Any:
+        """Return the parsed value of one field of the row at `at` (None when absent or
+        empty)."""
         column = self._by_name.get(name)
         if column is None:
             return None
-        at = self.position(source)
         if self._absent and at in self._absent.get(name, ()):
             return None
         if type(column) is Coded:
@@ -139,18 +126,14 @@ class CellBlock:
         cell = column[at]
         return cell.value if type(cell) is CellResult else cell
 
-    def values(self, names: tuple[str, ...], source: int) -> list[Any]:
-        """Return the parsed values of some fields of one row (None when absent or empty)."""
-        return [self.value(name, source) for name in names]
-
     def column_values(self, name: str) -> list[Any]:
         """Return the parsed value of one field for every row of the block, in order."""
         return self._take(name, None)
 
-    def take(self, names: tuple[str, ...], sources: Sequence[int]) -> list[list[Any]]:
-        """Return, per field in `names`, the parsed value of each row in `sources`."""
-        positions = self._positions(sources)
-        return [self._take(name, positions) for name in names]
+    def take(self, names: tuple[str, ...], places: Sequence[int]) -> list[list[Any]]:
+        """Return, per field in `names`, the parsed value of the rows at `places`."""
+        every = len(places) == self.size and all(map(eq, places, range(self.size)))
+        return [self._take(name, None if every else places) for name in names]
 
     def _take(self, name: str, positions: Sequence[int] | None) -> list[Any]:
         """Return the parsed values of one field at `positions` (None: every row)."""
@@ -163,28 +146,3 @@ class CellBlock:
             at = range(self.size) if positions is None else positions
             found = [None if a in absent else v for a, v in zip(at, found, strict=True)]
         return found
-
-    def _positions(self, sources: Sequence[int]) -> Sequence[int] | None:
-        """Return where `sources` are in the block; None when they are its rows in order."""
-        index, first = self._index, self._first
-        if index is None:
-            every = range(first, first + self.size)
-            if len(sources) == self.size and all(map(eq, sources, every)):
-                return None
-            return [source - first for source in sources]
-        if type(index) is dict:
-            return list(map(index.__getitem__, sources))
-        if len(sources) == self.size and all(map(eq, sources, index)):
-            return None
-        return [bisect_left(index, source) for source in sources]
-
-
-def _index(sources: Sequence[int]) -> list[int] | dict[int, int] | None:
-    """How to find a sheet row in a block: None when the rows are consecutive (by offset),
-    the ascending rows themselves (by bisection), else a dict."""
-    ascending = all(map(lt, sources, islice(sources, 1, None)))
-    if ascending and (not sources or sources[-1] - sources[0] == len(sources) - 1):
-        return None
-    if ascending:
-        return list(sources)
-    return {source: at for at, source in enumerate(sources)}

@@ -29,6 +29,7 @@ from planner.importing.cell_block import (
     whole_array,
 )
 from planner.importing.field_specs import KIND_FIELDS, UNIT_FACTORS, field_spec
+from planner.importing.row_result import RANK, RowStore
 from planner.importing.validate import OK, CellResult, RowResult, read_cell
 from planner.shapes import Shape
 
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from planner.importing.cell_block import Column
     from planner.importing.mapping import ColumnMapping
 
-_RANK = {"ok": 0, "warning": 1, "error": 2}
 _FAMILIES = {f.value: f for f in Family}
 _SHAPES = {s.value: s for s in Shape}
 _NO_CONTEXT: tuple[None, ...] = ()
@@ -191,7 +191,7 @@ class ColumnReader:
                 raw = [r[column] if column < len(r) else None for r in block]
             read = self._field(name, match.unit, raw, family, shape)
             for position in read.bad:
-                rank = _RANK[cell_at(read.cells, position).status]
+                rank = RANK[cell_at(read.cells, position).status]
                 if rank > worst.get(position, 0):
                     worst[position] = rank
             if name == "unit_price" and self.header_currency is not None:
@@ -209,16 +209,12 @@ class ColumnReader:
                 family = [_FAMILIES.get(v) for v in parsed(read.cells)]
             elif name == "shape":
                 shape = [_SHAPES.get(v) for v in parsed(read.cells)]
-        shared = CellBlock(names, columns, indices, absent)
-        status = ("ok", "warning", "error")
-        if worst:
-            results = [
-                RowResult(source, status[worst.get(at, 0)], block=shared)
-                for at, source in enumerate(indices)
-            ]
-        else:  # the usual case: every cell ok
-            results = [RowResult(source, OK, block=shared) for source in indices]
-        return Block(results, _Values(shared))
+        shared = CellBlock(names, columns, len(indices), absent)
+        statuses = bytearray(len(indices))  # the usual case: every cell ok
+        for at, rank in worst.items():
+            statuses[at] = rank
+        store = RowStore(indices, shared, statuses)
+        return Block(store.rows(), _Values(shared))
 
     def _field(
         self,

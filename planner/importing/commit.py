@@ -14,13 +14,16 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress
+from functools import partial
+from itertools import compress, repeat
+from operator import is_not
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, delete, insert, select, update
 
 from planner.importing.bom_rules import bom_records_of, new_parts_of
 from planner.importing.bulk import DEFAULT, Columns, insert_rows, json_value, key_runs
+from planner.importing.row_result import RANK, SKIP, UPDATE, attribute_of, row_columns, stored
 from planner.importing.row_rules import may_repeat
 from planner.importing.validate import ERROR, Monitor
 from planner.schema import (
@@ -71,7 +74,7 @@ class ImportResult:
     updated: dict[str, list[tuple[Any, dict[str, Any]]]] = field(default_factory=dict)
     deleted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
-    imported_rows: list[int] = field(default_factory=list)
+    imported_rows: array[int] = field(default_factory=lambda: array("q"))
     skipped_rows: dict[int, str] = field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:
@@ -135,10 +138,18 @@ class _Writer:
         make: Callable[[list[Any], int], Columns],
     ) -> None:
         """Insert new records at the next `settle`, their values made from `sources` batch
-        by batch, column by column (100,000 value dicts made up front cost ~65 MB)."""
-        if self.queued.get(model) and self.makers.get(model) is not make:
+        by batch, column by column (100,000 value dicts made up front cost ~65 MB).
+
+        The first list queued for a model is taken over, not copied: the insert empties
+        it as it goes.
+        """
+        queued = self.queued.get(model)
+        if queued and self.makers.get(model) is not make:
             raise ValueError(f"{model.__tablename__}: queue values or made rows, not both")
-        self.queued.setdefault(model, []).extend(sources)
+        if queued:
+            queued.extend(sources)
+        else:
+            self.queued[model] = sources
         self.makers[model] = make
 
     def settle(self) -> None:
@@ -255,34 +266,38 @@ def commit(
         ImportCancelledError: the monitor's cancel returned True; nothing was written.
         ValidationError: the workspace refused a record; nothing was written.
     """
-    errors = [r for r in preview.rows if r.status == ERROR]
+    rows = preview.rows
+    statuses, actions = row_columns(rows, "statuses", "actions")
+    errors = statuses.count(RANK[ERROR])
     if errors and not skip_errors:
         raise ImportRefusedError(
-            f"{len(errors)} row(s) have errors; fix them (see the error workbook) "
+            f"{errors} row(s) have errors; fix them (see the error workbook) "
             "or skip them, nothing was imported"
         )
     result = ImportResult(preview.kind, preview.mode)
     monitor = monitor or Monitor()
-    todo: list[RowResult] = []
-    for row in preview.rows:
-        if row.action == "skip" or row.status == ERROR:
-            result.skipped_rows[row.source_row] = "; ".join(row.problems()) or "skipped"
-        else:
-            todo.append(row)
+    lines = zip(statuses, actions, strict=True)
+    wanted = bytes(action != SKIP and status != RANK[ERROR] for status, action in lines)
+    todo = list(compress(rows, wanted))
+    for row in compress(rows, bytes(not want for want in wanted)):
+        result.skipped_rows[row.source_row] = "; ".join(row.problems()) or "skipped"
+    del statuses, actions
     with workspace.transaction() as session:
         writer = _Writer(workspace, session, result, f"import {preview.kind}", monitor=monitor)
         if preview.kind in {"bom", "build-plan"}:
             _prepare_products(writer, preview, todo)
+        count = len(todo)
         if preview.kind == "bom":
             _write_bom_rows(writer, todo, _create_parts(writer, todo))
         else:
             for done, row in enumerate(todo):
                 if done % 200 == 0:
-                    monitor.tick(done, len(todo))
+                    monitor.tick(done, count)
                 _write_row(writer, preview, row)
-        result.imported_rows.extend(row.source_row for row in todo)
+        del todo  # the BOM lines' insert empties the list as it goes (`_write_bom_rows`)
         writer.settle()
-        monitor.tick(len(todo), len(todo))
+        result.imported_rows.extend(compress(stored(rows, "sources"), wanted))
+        monitor.tick(count, count)
     result.changes = _changes(result)
     return result
 
@@ -303,7 +318,7 @@ def _write_row(writer: _Writer, preview: ImportPreview, row: RowResult) -> None:
 def _prepare_products(writer: _Writer, preview: ImportPreview, rows: list[RowResult]) -> None:
     """Find or create every product the rows name; replace clears a BOM's old lines."""
     existing = {p.name.lower(): p for p in writer.session.scalars(select(Product))}
-    for name in dict.fromkeys((r.parent or "") for r in rows):
+    for name in dict.fromkeys(p or "" for p in attribute_of(rows, "parent")):
         product = existing.get(name.lower())
         if product is None:
             product = Product(name=name, kind="product")
@@ -329,13 +344,20 @@ def _create_parts(writer: _Writer, rows: list[RowResult]) -> array[int]:
         number.lower(): key
         for number, key in writer.session.execute(select(Part.part_number, Part.id))
     }
-    first: dict[str, int] | None = {} if _numbers_repeat(rows) else None
+    parts, keys = row_columns(rows, "new_part", "keys")
+    first: dict[str, int] | None = {} if _numbers_repeat(keys) else None
+    del keys
     if not existing and first is None:  # the usual first import: every line its own part
-        makes = [row.has_new_part for row in rows]
+        makes = bytes(map(is_not, parts, repeat(None)))
+        del parts
         sources = list(compress(rows, makes))
+        every = len(sources) == len(rows)
         _insert_parts(writer, sources)
-        made = iter(writer.keys.get(Part, ()))
-        return array("q", [next(made) if make else 0 for make in makes])
+        made = writer.keys.get(Part, ())
+        if every:
+            return array("q", made)  # from a range: no list of 100,000 ints at the peak
+        keys = iter(made)
+        return array("q", (next(keys) if make else 0 for make in makes))
     ids = array("q", bytes(8 * len(rows)))
     sources = []
     for at, row in enumerate(rows):
@@ -351,7 +373,7 @@ def _create_parts(writer: _Writer, rows: list[RowResult]) -> array[int]:
     del first, existing
     _insert_parts(writer, sources)
     created = writer.keys.get(Part, ())
-    return array("q", [key if key >= 0 else created[-1 - key] for key in ids])
+    return array("q", (key if key >= 0 else created[-1 - key] for key in ids))
 
 
 def _insert_parts(writer: _Writer, sources: list[RowResult]) -> None:
@@ -359,23 +381,34 @@ def _insert_parts(writer: _Writer, sources: list[RowResult]) -> None:
     writer.settle()
 
 
-def _numbers_repeat(rows: list[RowResult]) -> bool:
+def _numbers_repeat(keys: list[str | None]) -> bool:
     """Whether two lines may name the same part, ignoring case (a shared hash says maybe)."""
-    return may_repeat(hash((row.key or "").lower()) for row in rows)
+    return may_repeat(hash((key or "").lower()) for key in keys)
 
 
 def _write_bom_rows(writer: _Writer, rows: list[RowResult], part_ids: array[int]) -> None:
     """Queue the new BOM lines (made batch by batch as they are inserted) and change the
-    lines an update names (`part_ids`: each line's part)."""
+    lines an update names (`part_ids`: each line's part).
+
+    When no line is an update, `rows` itself is queued: the insert empties it.
+    """
     product_ids = {name: product.id for name, product in writer.products.items()}
+    actions = stored(rows, "actions")
+    if UPDATE not in actions:  # every line is new: no second list of 100,000 lines
+        if not all(part_ids):
+            raise ValidationError(f"part {rows[part_ids.index(0)].key} no longer exists")
+        children = part_ids
+        writer.queue_made(BomLine, rows, partial(_line_values, product_ids, children))
+        return
     new: list[RowResult] = []
     children = array("q")
-    for done, (row, part) in enumerate(zip(rows, part_ids, strict=True)):
+    lines = zip(rows, part_ids, actions, strict=True)
+    for done, (row, part, action) in enumerate(lines):
         if done % 5_000 == 0:
             writer.monitor.tick(done, len(rows))
         if not part:
             raise ValidationError(f"part {row.key} no longer exists")
-        if row.action == "update" and row.target is not None:
+        if action == UPDATE and row.target is not None:
             line = writer.session.get(BomLine, row.target)
             if line is None:
                 raise ValidationError(f"the BOM line of {row.key} no longer exists")
@@ -384,15 +417,21 @@ def _write_bom_rows(writer: _Writer, rows: list[RowResult], part_ids: array[int]
             new.append(row)
             children.append(part)
 
-    def line_values(rows: list[RowResult], start: int) -> Columns:
-        base = {
-            "parent_id": [product_ids[(row.parent or "").lower()] for row in rows],
-            "child_part_id": children[start : start + len(rows)].tolist(),
-            "position": [row.source_row for row in rows],
-        }
-        return _stated_over(len(rows), base, bom_records_of(rows))
+    writer.queue_made(BomLine, new, partial(_line_values, product_ids, children))
 
-    writer.queue_made(BomLine, new, line_values)
+
+def _line_values(
+    product_ids: dict[str, int], children: array[int], rows: list[RowResult], start: int
+) -> Columns:
+    """Return the columns of a batch of new BOM lines (`children`: every new line's part,
+    `start`: where the batch begins among them)."""
+    parents, positions = row_columns(rows, "parent", "sources")
+    base = {
+        "parent_id": [product_ids[(p or "").lower()] for p in parents],
+        "child_part_id": children[start : start + len(rows)].tolist(),
+        "position": positions.tolist(),
+    }
+    return _stated_over(len(rows), base, bom_records_of(rows))
 
 
 def _stated_over(

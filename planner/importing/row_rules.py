@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from array import array
 from datetime import date
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 from planner.fields import Context
 from planner.grades import parse_grade
 from planner.importing.magnet_text import grade_in_text, recognise
+from planner.importing.row_result import SKIP, row_columns
 from planner.importing.validate import (
     ERROR,
     OK,
@@ -21,7 +23,7 @@ from planner.importing.validate import (
 from planner.shapes import parse_dimensions
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from planner.importing.field_specs import Lookups
     from planner.importing.validate import ImportPreview, RowResult
@@ -51,6 +53,7 @@ _RECORD_FIELDS: dict[str, frozenset[str]] = {
         | {"status", "unit_price", "currency"}
     ),
 }
+_SLICE = 10_000  # rows looked at together for duplicates
 _WHAT = {
     "parts": "part", "stock": "stock of part", "orders": "order", "licences": "licence",
     "suppliers": "supplier",
@@ -240,16 +243,11 @@ def _build_plan(
 
 def mark_duplicates(preview: ImportPreview) -> None:
     """Report rows with the same key on every row involved; never drop one silently."""
-    keyed = [row for row in preview.rows if row.action != "skip" and row.key]
-    if preview.kind == "bom":  # a key made up for a line without a part number is unique
-        (numbers,) = values_of(keyed, ("part_number",))
-        keyed = [
-            row
-            for row, number in zip(keyed, numbers, strict=True)
-            if not (row.has_new_part and row.key != number)
-        ]
-    if not _may_repeat(keyed):  # the usual case: nothing to report
-        return
+    rows = preview.rows
+    kept = bytearray()  # per row: whether its key counts
+    if not may_repeat(_key_hashes(preview, kept)):
+        return  # the usual case: nothing to report
+    keyed = list(compress(rows, kept))
     groups: dict[tuple[str, str], list[RowResult]] = {}
     for row in keyed:
         groups.setdefault(((row.parent or "").lower(), (row.key or "").lower()), []).append(row)
@@ -270,9 +268,27 @@ def mark_duplicates(preview: ImportPreview) -> None:
                 row.note(f"{row.key} is also on {others} with other values: keep one", ERROR)
 
 
-def _may_repeat(rows: list[RowResult]) -> bool:
-    """Whether two rows may share a (parent, key): True on any repeated hash."""
-    return may_repeat(hash(((r.parent or "").lower(), (r.key or "").lower())) for r in rows)
+def _key_hashes(preview: ImportPreview, kept: bytearray) -> Iterator[int]:
+    """Hash the (parent, key) of each row whose key counts, noting in `kept` which do.
+
+    Rows are taken a slice at a time: the columns of every row at once held ~5 MB at the
+    check's peak (`make bench`, import memory).
+    """
+    rows, bom = preview.rows, preview.kind == "bom"
+    for start in range(0, len(rows), _SLICE):
+        part = rows[start : start + _SLICE]
+        actions, keys, parents, made = row_columns(
+            part, "actions", "keys", "parent", "new_part"
+        )
+        lines = zip(actions, keys, strict=True)
+        counts = [action != SKIP and bool(key) for action, key in lines]
+        if bom:  # a key made up for a line without a part number is unique
+            (numbers,) = values_of(part, ("part_number",))
+            made_up = zip(counts, made, keys, numbers, strict=True)
+            counts = [count and (new is None or key == n) for count, new, key, n in made_up]
+        kept.extend(counts)
+        pairs = zip(compress(parents, counts), compress(keys, counts), strict=True)
+        yield from (hash(((p or "").lower(), (k or "").lower())) for p, k in pairs)
 
 
 def may_repeat(codes: Iterable[int]) -> bool:

@@ -32,7 +32,7 @@ def read_row(
 ) -> RowResult:
     """Read every mapped cell of one row, in field order (family before grade ...)."""
     cells = rows[row]
-    result = RowResult(row)
+    result = RowResult.alone(row)
     context = Context(suppliers=suppliers)
     by_field = {m.field: m for m in mapping.matches.values()}
     for name in KIND_FIELDS[mapping.kind]:

@@ -330,7 +330,7 @@ def test_the_header_row_and_mapping_can_be_corrected(
     guess = wizard.state.guess
     assert guess is not None
     assert guess.header_row == 2
-    assert guess.data_rows() == [3]
+    assert list(guess.data_rows()) == [3]
     advance(qtbot, wizard, "mapping")
     mapping_page = wizard.page("mapping")
     assert isinstance(mapping_page, MappingPage)

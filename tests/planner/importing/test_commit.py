@@ -71,7 +71,7 @@ def test_bom_import_creates_product_parts_and_lines_and_undo_restores(
     audits = workspace.count(AuditEntry)
     preview = prepare(BOM, workspace, product="Printer")
     result = commit(workspace, preview)
-    assert result.imported_rows == [1, 2, 4]
+    assert list(result.imported_rows) == [1, 2, 4]
     assert result.skipped_rows == {
         3: "not a magnet: skipped; contains magnets (information only)"
     }
@@ -153,7 +153,7 @@ def test_rows_with_errors_refuse_the_whole_import(workspace: Workspace) -> None:
         commit(workspace, preview)
     assert dump(workspace) == before
     result = commit(workspace, preview, skip_errors=True)
-    assert result.imported_rows == [1]
+    assert list(result.imported_rows) == [1]
     assert "not a number" in result.skipped_rows[2]
 
 
@@ -273,7 +273,7 @@ def test_lines_left_blank_take_the_defaults_and_stated_values_win(
     preview = prepare(rows, workspace, product="Rotor")
     assert [row.derives_new_part for row in preview.rows] == [True, True, False]
     result = commit(workspace, preview)
-    assert result.imported_rows == [1, 2, 3]
+    assert list(result.imported_rows) == [1, 2, 3]
     product = next(p for p in workspace.all(Product) if p.name == "Rotor")
     lines = {
         line.child_part_id: line

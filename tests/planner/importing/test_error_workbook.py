@@ -126,7 +126,7 @@ def test_round_trip_fix_in_excel_and_import_again(tmp_path: Path, workspace: Wor
     assert not again.has_errors, [r.problems() for r in again.rows]
     assert PROBLEMS_HEADER not in again.mapping.headers.values()
     result = commit(workspace, again)
-    assert result.imported_rows == [1, 2, 3, 5]
+    assert list(result.imported_rows) == [1, 2, 3, 5]
     assert {p.part_number for p in workspace.all(Part)} == {"M7-1", "M7-2", "M7-3", "M7-5"}
     assert sorted(line.pieces_per_unit for line in workspace.all(BomLine)) == [2, 4, 8, 8]
     notes = sorted(line.note for line in workspace.all(BomLine))

@@ -29,7 +29,7 @@ def test_plain_table() -> None:
     guess = guess_table(rows)
     assert (guess.header_row, guess.first_data_row, guess.last_data_row) == (0, 1, 2)
     assert guess.columns == [0, 1, 2]
-    assert guess.data_rows() == [1, 2]
+    assert list(guess.data_rows()) == [1, 2]
     assert guess.skipped_rows == {}
     assert guess.confidence > 0.8
 
@@ -46,7 +46,7 @@ def test_title_rows_merged_title_and_empty_leading_columns() -> None:
     guess = guess_table(rows)
     assert guess.header_row == 3
     assert guess.columns == [2, 3, 4, 5]
-    assert guess.data_rows() == [4, 5]
+    assert list(guess.data_rows()) == [4, 5]
     assert guess.skipped_rows == {
         0: "above the table (title or notes)",
         1: "above the table (title or notes)",
@@ -70,7 +70,7 @@ def test_section_labels_totals_and_summary_block() -> None:
     ]
     guess = guess_table(rows)
     assert guess.header_row == 0
-    assert guess.data_rows() == [2, 4, 5, 7]
+    assert list(guess.data_rows()) == [2, 4, 5, 7]
     assert guess.skipped_rows[1] == "section label 'Electronics'"
     assert guess.skipped_rows[3] == "section label 'Magnets'"
     assert guess.skipped_rows[6] == "total row ('Subtotal')"
@@ -89,7 +89,7 @@ def test_repeated_header_block_is_skipped_and_noted() -> None:
         ["P3", "y", 3],
     ]
     guess = guess_table(rows)
-    assert guess.data_rows() == [1, 2, 4]
+    assert list(guess.data_rows()) == [1, 2, 4]
     assert guess.skipped_rows == {3: "repeated header row"}
 
 
@@ -107,14 +107,14 @@ def test_side_by_side_tables_pick_the_first_and_report_the_other() -> None:
 def test_user_sets_the_header_row_and_the_extent() -> None:
     rows: list[Row] = [["a", "b"], ["Qty", "Description"], [1, "x"], [2, "y"], [3, "z"]]
     guess = guess_table(rows, header_row=1, last_data_row=3)
-    assert (guess.header_row, guess.data_rows()) == (1, [2, 3])
+    assert (guess.header_row, list(guess.data_rows())) == (1, [2, 3])
     assert guess.confidence == pytest.approx(1.0)
 
 
 def test_header_only_sheet_has_no_data_rows() -> None:
     guess = guess_table([["Component ID", "Part Number", "Quantity", "Price"]])
     assert guess.header_row == 0
-    assert guess.data_rows() == []
+    assert list(guess.data_rows()) == []
     assert guess.last_data_row < guess.first_data_row
 
 
@@ -122,14 +122,14 @@ def test_sheet_without_header_names_columns_by_letter() -> None:
     rows: list[Row] = [[1, 2.5, 3], [4, 5.5, 6], [7, 8.5, 9]]
     guess = guess_table(rows)
     assert guess.header_row is None
-    assert guess.data_rows() == [0, 1, 2]
+    assert list(guess.data_rows()) == [0, 1, 2]
     assert guess.headers(rows) == {0: "Column A", 1: "Column B", 2: "Column C"}
     assert guess.notes
 
 
 def test_empty_sheet() -> None:
     guess = guess_table([])
-    assert guess.data_rows() == []
+    assert list(guess.data_rows()) == []
 
 
 @pytest.mark.parametrize(
@@ -190,5 +190,5 @@ def test_the_first_data_rows_and_their_count_match_the_data_rows(
     guess = TableGuess(
         header_row=None, first_data_row=first, last_data_row=last, columns=[0], data=data
     )
-    assert guess.first_data_rows(count) == guess.data_rows()[:count]
+    assert guess.first_data_rows(count) == list(guess.data_rows()[:count])
     assert guess.data_count() == len(guess.data_rows())

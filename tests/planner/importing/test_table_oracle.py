@@ -112,8 +112,8 @@ def _same(new: TableGuess, old: table_reference.TableGuess) -> None:
     assert new.skipped_rows == old.skipped_rows
     assert list(new.skipped_rows) == list(old.skipped_rows)
     assert new.notes == old.notes
-    assert new.data == old.data
-    assert new.data_rows() == old.data_rows()
+    assert list(new.data) == list(old.data)
+    assert list(new.data_rows()) == list(old.data_rows())
     assert new.confidence == old.confidence
 
 
