@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from planner.families import Family
 from planner.grades import GradeError, parse_grade
 from planner.importing.bulk import DEFAULT, Columns, columns_of
-from planner.importing.row_result import Derived, attribute_of, store_of, stored
+from planner.importing.row_result import Derived, row_column, store_of
 from planner.importing.row_rules import RECORD_COLUMNS, RENAMES, skip_row
 from planner.importing.validate import ERROR, OK, WARNING, values_of
 from planner.shapes import DimensionError, parse_dimensions
@@ -176,7 +176,7 @@ def bom_records_of(rows: list[RowResult]) -> dict[str, list[Any]]:
     """Return the records of BOM lines column by column (None where a line states
     nothing), worked out a batch at a time where derived."""
     columns = [column for _, column in RECORD_COLUMNS["bom"]]
-    if set(map(type, attribute_of(rows, "record"))) <= {Derived}:
+    if set(map(type, row_column(rows, "record"))) <= {Derived}:
         return dict(zip(columns, values_of(rows, _BOM_RECORD_FIELDS), strict=True))
     records = [row.record for row in rows]
     return {column: [record.get(column) for record in records] for column in columns}
@@ -185,13 +185,13 @@ def bom_records_of(rows: list[RowResult]) -> dict[str, list[Any]]:
 def new_parts_of(rows: list[RowResult]) -> Columns:
     """Return the parts BOM lines create, column by column, worked out a batch at a time
     where derived."""
-    derives = [type(part) is Derived for part in attribute_of(rows, "new_part")]
+    derives = [type(part) is Derived for part in row_column(rows, "new_part")]
     derived = list(compress(rows, derives))
     name, description, family, grade, shape, dims, *extras = values_of(
         derived, (*_STATED_FIELDS, *_PART_EXTRAS)
     )
     stated: dict[str, list[Any]] = {
-        "part_number": stored(derived, "keys"),
+        "part_number": row_column(derived, "keys"),
         "description": [_line_text(n, d)[:500] for n, d in zip(name, description, strict=True)],
         "family": family, "grade": grade, "shape": shape, "dimensions": dims,
         "form": ["bare"] * len(derived),

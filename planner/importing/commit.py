@@ -14,17 +14,14 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
-from itertools import compress, repeat
-from operator import is_not
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, delete, insert, select, update
 
-from planner.importing.bom_rules import bom_records_of, new_parts_of
-from planner.importing.bulk import DEFAULT, Columns, insert_rows, json_value, key_runs
-from planner.importing.row_result import RANK, SKIP, UPDATE, attribute_of, row_columns, stored
-from planner.importing.row_rules import may_repeat
+from planner.importing.bom_commit import create_parts, write_bom_rows
+from planner.importing.bulk import insert_rows, json_value, key_runs
+from planner.importing.row_result import RANK, SKIP, row_column, row_columns
 from planner.importing.validate import ERROR, Monitor
 from planner.schema import (
     Base,
@@ -44,6 +41,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from planner.importing.bulk import Columns
     from planner.importing.validate import ImportPreview, RowResult
     from planner.workspace import Workspace
 
@@ -101,7 +99,7 @@ def _key(record: Base) -> Any:
 
 
 @dataclass
-class _Writer:
+class ImportWriter:
     """Writes records in the import's transaction; keys and audit rows come at `settle`.
 
     Few records (products, updates) go through the ORM with `add`; the many new rows of
@@ -276,33 +274,35 @@ def commit(
         )
     result = ImportResult(preview.kind, preview.mode)
     monitor = monitor or Monitor()
-    lines = zip(statuses, actions, strict=True)
-    wanted = bytes(action != SKIP and status != RANK[ERROR] for status, action in lines)
+    lines, error = zip(statuses, actions, strict=True), RANK[ERROR]
+    wanted = bytes(action != SKIP and status != error for status, action in lines)
     todo = list(compress(rows, wanted))
     for row in compress(rows, bytes(not want for want in wanted)):
         result.skipped_rows[row.source_row] = "; ".join(row.problems()) or "skipped"
     del statuses, actions
     with workspace.transaction() as session:
-        writer = _Writer(workspace, session, result, f"import {preview.kind}", monitor=monitor)
+        writer = ImportWriter(
+            workspace, session, result, f"import {preview.kind}", monitor=monitor
+        )
         if preview.kind in {"bom", "build-plan"}:
             _prepare_products(writer, preview, todo)
         count = len(todo)
         if preview.kind == "bom":
-            _write_bom_rows(writer, todo, _create_parts(writer, todo))
+            write_bom_rows(writer, todo, create_parts(writer, todo))
         else:
             for done, row in enumerate(todo):
                 if done % 200 == 0:
                     monitor.tick(done, count)
                 _write_row(writer, preview, row)
-        del todo  # the BOM lines' insert empties the list as it goes (`_write_bom_rows`)
+        del todo  # the BOM lines' insert empties the list as it goes (`write_bom_rows`)
         writer.settle()
-        result.imported_rows.extend(compress(stored(rows, "sources"), wanted))
+        result.imported_rows.extend(compress(row_column(rows, "sources"), wanted))
         monitor.tick(count, count)
     result.changes = _changes(result)
     return result
 
 
-def _write_row(writer: _Writer, preview: ImportPreview, row: RowResult) -> None:
+def _write_row(writer: ImportWriter, preview: ImportPreview, row: RowResult) -> None:
     if preview.kind == "build-plan":
         _write_plan_row(writer, preview, row)
     elif row.action == "update":
@@ -315,10 +315,12 @@ def _write_row(writer: _Writer, preview: ImportPreview, row: RowResult) -> None:
         writer.queue(_MODELS[preview.kind], dict(row.record))
 
 
-def _prepare_products(writer: _Writer, preview: ImportPreview, rows: list[RowResult]) -> None:
+def _prepare_products(
+    writer: ImportWriter, preview: ImportPreview, rows: list[RowResult]
+) -> None:
     """Find or create every product the rows name; replace clears a BOM's old lines."""
     existing = {p.name.lower(): p for p in writer.session.scalars(select(Product))}
-    for name in dict.fromkeys(p or "" for p in attribute_of(rows, "parent")):
+    for name in dict.fromkeys(p or "" for p in row_column(rows, "parent")):
         product = existing.get(name.lower())
         if product is None:
             product = Product(name=name, kind="product")
@@ -332,124 +334,7 @@ def _prepare_products(writer: _Writer, preview: ImportPreview, rows: list[RowRes
         writer.session.flush()
 
 
-def _create_parts(writer: _Writer, rows: list[RowResult]) -> array[int]:
-    """Create the magnet parts the BOM lines need, once each; return each line's part id
-    (0: its part is no longer in the workspace).
-
-    A BOM usually names each part once. Then no line can use a part another line creates,
-    and no dict of every lower-cased number is needed: for 100,000 lines it held ~10 MB
-    at the import's peak.
-    """
-    existing = {
-        number.lower(): key
-        for number, key in writer.session.execute(select(Part.part_number, Part.id))
-    }
-    parts, keys = row_columns(rows, "new_part", "keys")
-    first: dict[str, int] | None = {} if _numbers_repeat(keys) else None
-    del keys
-    if not existing and first is None:  # the usual first import: every line its own part
-        makes = bytes(map(is_not, parts, repeat(None)))
-        del parts
-        sources = list(compress(rows, makes))
-        every = len(sources) == len(rows)
-        _insert_parts(writer, sources)
-        made = writer.keys.get(Part, ())
-        if every:
-            return array("q", made)  # from a range: no list of 100,000 ints at the peak
-        keys = iter(made)
-        return array("q", (next(keys) if make else 0 for make in makes))
-    ids = array("q", bytes(8 * len(rows)))
-    sources = []
-    for at, row in enumerate(rows):
-        number = (row.key or "").lower()
-        found = existing.get(number) or (first.get(number) if first is not None else None)
-        if found is None and row.has_new_part:
-            found = -1 - len(sources)  # its place among the parts created
-            if first is not None:
-                first[number] = found
-            sources.append(row)
-        if found is not None:
-            ids[at] = found
-    del first, existing
-    _insert_parts(writer, sources)
-    created = writer.keys.get(Part, ())
-    return array("q", (key if key >= 0 else created[-1 - key] for key in ids))
-
-
-def _insert_parts(writer: _Writer, sources: list[RowResult]) -> None:
-    writer.queue_made(Part, sources, lambda batch, _start: new_parts_of(batch))
-    writer.settle()
-
-
-def _numbers_repeat(keys: list[str | None]) -> bool:
-    """Whether two lines may name the same part, ignoring case (a shared hash says maybe)."""
-    return may_repeat(hash((key or "").lower()) for key in keys)
-
-
-def _write_bom_rows(writer: _Writer, rows: list[RowResult], part_ids: array[int]) -> None:
-    """Queue the new BOM lines (made batch by batch as they are inserted) and change the
-    lines an update names (`part_ids`: each line's part).
-
-    When no line is an update, `rows` itself is queued: the insert empties it.
-    """
-    product_ids = {name: product.id for name, product in writer.products.items()}
-    actions = stored(rows, "actions")
-    if UPDATE not in actions:  # every line is new: no second list of 100,000 lines
-        if not all(part_ids):
-            raise ValidationError(f"part {rows[part_ids.index(0)].key} no longer exists")
-        children = part_ids
-        writer.queue_made(BomLine, rows, partial(_line_values, product_ids, children))
-        return
-    new: list[RowResult] = []
-    children = array("q")
-    lines = zip(rows, part_ids, actions, strict=True)
-    for done, (row, part, action) in enumerate(lines):
-        if done % 5_000 == 0:
-            writer.monitor.tick(done, len(rows))
-        if not part:
-            raise ValidationError(f"part {row.key} no longer exists")
-        if action == UPDATE and row.target is not None:
-            line = writer.session.get(BomLine, row.target)
-            if line is None:
-                raise ValidationError(f"the BOM line of {row.key} no longer exists")
-            writer.change(line, row.record)
-        else:
-            new.append(row)
-            children.append(part)
-
-    writer.queue_made(BomLine, new, partial(_line_values, product_ids, children))
-
-
-def _line_values(
-    product_ids: dict[str, int], children: array[int], rows: list[RowResult], start: int
-) -> Columns:
-    """Return the columns of a batch of new BOM lines (`children`: every new line's part,
-    `start`: where the batch begins among them)."""
-    parents, positions = row_columns(rows, "parent", "sources")
-    base = {
-        "parent_id": [product_ids[(p or "").lower()] for p in parents],
-        "child_part_id": children[start : start + len(rows)].tolist(),
-        "position": positions.tolist(),
-    }
-    return _stated_over(len(rows), base, bom_records_of(rows))
-
-
-def _stated_over(
-    size: int, base: dict[str, list[Any]], stated: dict[str, list[Any]]
-) -> Columns:
-    """Return the columns of `base` with what the rows state over them (None: not stated,
-    so the base value, or the column's default where there is none)."""
-    values = dict(base)
-    for name, column in stated.items():
-        under = base.get(name)
-        if under is None:
-            values[name] = [DEFAULT if v is None else v for v in column]
-        else:
-            values[name] = [b if v is None else v for b, v in zip(under, column, strict=True)]
-    return Columns(size, values)
-
-
-def _write_plan_row(writer: _Writer, preview: ImportPreview, row: RowResult) -> None:
+def _write_plan_row(writer: ImportWriter, preview: ImportPreview, row: RowResult) -> None:
     product = writer.products[(row.parent or "").lower()]
     for text, quantity in row.record.items():
         period = date.fromisoformat(text)

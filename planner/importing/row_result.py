@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from itertools import groupby, repeat
+from itertools import groupby, islice, repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -27,10 +27,9 @@ RANK = {OK: 0, WARNING: 1, ERROR: 2}
 _STATUSES = (OK, WARNING, ERROR)
 _ACTIONS = ("insert", "update", "skip")
 _ACTION_CODES = {action: code for code, action in enumerate(_ACTIONS)}
-INSERT, UPDATE, SKIP = range(3)  # the codes of the actions, in `stored(rows, "actions")`
+UPDATE, SKIP = _ACTION_CODES["update"], _ACTION_CODES["skip"]  # in `row_column(.., "actions")`
 # Places in a block as shared int objects: 10,000 rows' places cost no int each.
 _PLACES = tuple(range(10_000))
-_UNSET: Any = object()
 _STORE, _PLACE = attrgetter("store"), attrgetter("place")
 _LISTS = frozenset({"keys", "sources", "statuses", "actions"})
 # Columns given as arrays: the rows' places in the sheet are no int object each.
@@ -107,11 +106,7 @@ class RowStore:
     def get(self, name: str, at: int) -> Any:
         """Return the value of an attribute for the row at `at`."""
         own = self.own.get(name)
-        if own is not None:
-            value = own.get(at, _UNSET)
-            if value is not _UNSET:
-                return value
-        return self.shared[name]
+        return own.get(at, self.shared[name]) if own else self.shared[name]
 
     def put(self, name: str, at: int, value: Any) -> None:
         """Set the value of an attribute for the row at `at`."""
@@ -142,14 +137,8 @@ class RowStore:
 
 def store_of(rows: Sequence[RowResult]) -> RowStore | None:
     """Return the store of `rows` when they are exactly its rows, in order."""
-    if not rows:
-        return None
-    store = rows[0].store
-    if len(store.keys) != len(rows) or rows[-1].store is not store:
-        return None
-    if any(row.store is not store or row.place != at for at, row in enumerate(rows)):
-        return None
-    return store
+    found = list(islice(runs(rows), 2))
+    return found[0][0] if len(found) == 1 and found[0][1] is None else None
 
 
 def runs(rows: Sequence[RowResult]) -> Iterator[tuple[RowStore, list[int] | None]]:
@@ -162,16 +151,9 @@ def runs(rows: Sequence[RowResult]) -> Iterator[tuple[RowStore, list[int] | None
         yield store, None if whole else places
 
 
-def attribute_of(rows: Sequence[RowResult], name: str) -> list[Any]:
-    """Return an attribute's stored value (a `Derived` as it is) for each of `rows`."""
-    found: list[Any] = row_columns(rows, name)[0]
-    return found
-
-
-def stored(rows: Sequence[RowResult], name: str) -> Any:
-    """Return what each of `rows` holds in one of its store's lists (see `row_columns`)."""
-    (found,) = row_columns(rows, name)
-    return found
+def row_column(rows: Sequence[RowResult], name: str) -> Any:
+    """Return what each of `rows` holds for one name (see `row_columns`)."""
+    return row_columns(rows, name)[0]
 
 
 def row_columns(rows: Sequence[RowResult], *names: str) -> list[Any]:
@@ -179,8 +161,7 @@ def row_columns(rows: Sequence[RowResult], *names: str) -> list[Any]:
 
     A name is one of the store's lists ("keys"; "sources" in an array; "statuses" as ranks
     and "actions" as codes, in a bytearray) or an attribute it keeps shared or per row (a
-    `Derived` is given as it is):
-    the check and the commit ask for these of every line.
+    `Derived` is given as it is). The check and the commit ask for these of every line.
     """
     found: list[Any] = [_EMPTY[name]() if name in _EMPTY else [] for name in names]
     for store, places in runs(rows):
@@ -247,7 +228,7 @@ class RowResult:
 
     @property
     def status(self) -> str:
-        """ "ok", "warning" or "error"."""
+        """The row's status: "ok", "warning" or "error"."""
         return _STATUSES[self.store.statuses[self.place]]
 
     @status.setter
@@ -256,7 +237,7 @@ class RowResult:
 
     @property
     def action(self) -> str:
-        """ "insert", "update" or "skip"."""
+        """What the commit does with the row: "insert", "update" or "skip"."""
         return _ACTIONS[self.store.actions[self.place]]
 
     @action.setter
@@ -302,14 +283,20 @@ class RowResult:
 
     @property
     def cells(self) -> dict[str, CellResult]:
-        """Field -> result, for the mapped fields."""
-        store = self.store
-        cells: dict[str, CellResult] | None = store.get("cells", self.place)
-        if cells is None:
-            block = store.block
-            cells = block.cells_at(self.place) if block is not None else {}
-            store.put("cells", self.place, cells)
+        """Field -> result, for the mapped fields (the row's own once asked for)."""
+        cells, own = self._current_cells()
+        if not own:
+            self.store.put("cells", self.place, cells)
         return cells
+
+    def _current_cells(self) -> tuple[dict[str, CellResult], bool]:
+        """Return the row's cells and whether it has them of its own (else read from the
+        block just now)."""
+        cells: dict[str, CellResult] | None = self.store.get("cells", self.place)
+        if cells is not None:
+            return cells, True
+        block = self.store.block
+        return (block.cells_at(self.place) if block is not None else {}), False
 
     @property
     def record(self) -> dict[str, Any]:
@@ -337,27 +324,6 @@ class RowResult:
     @new_part.setter
     def new_part(self, values: dict[str, Any] | Derived | None) -> None:
         self.store.put("new_part", self.place, values)
-
-    @property
-    def derives_record(self) -> bool:
-        """Whether `record` is worked out from the cells when asked (not stored)."""
-        return isinstance(self.store.get("record", self.place), Derived)
-
-    @property
-    def derives_new_part(self) -> bool:
-        """Whether `new_part` is worked out from the cells when asked (not stored)."""
-        return isinstance(self.store.get("new_part", self.place), Derived)
-
-    @property
-    def has_new_part(self) -> bool:
-        """BOM: whether the line creates a part (without working its values out)."""
-        return self.store.get("new_part", self.place) is not None
-
-    @property
-    def reads_block(self) -> bool:
-        """Whether the row's cells are still read from its block (none of its own)."""
-        store = self.store
-        return store.block is not None and store.get("cells", self.place) is None
 
     @property
     def magnet_source(self) -> tuple[str, float | None] | None:
@@ -410,7 +376,9 @@ class RowResult:
         return [self.value(name) for name in names]
 
     def problems(self) -> list[str]:
-        """Return every cell reason and non-ok message, for reports."""
-        cells = [f"{n}: {c.reason}" for n, c in self.cells.items() if c.status != OK]
+        """Return every cell reason and non-ok message, for reports (without keeping a
+        dict of cells for each skipped line)."""
+        found, _ = self._current_cells()
+        cells = [f"{n}: {c.reason}" for n, c in found.items() if c.status != OK]
         messages = self.store.get("messages", self.place) or ()
         return cells + [m for m in messages if m]

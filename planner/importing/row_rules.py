@@ -244,9 +244,10 @@ def _build_plan(
 def mark_duplicates(preview: ImportPreview) -> None:
     """Report rows with the same key on every row involved; never drop one silently."""
     rows = preview.rows
-    kept = bytearray()  # per row: whether its key counts
+    kept = bytearray()  # per row: whether its key counts (`may_repeat` reads every hash)
     if not may_repeat(_key_hashes(preview, kept)):
         return  # the usual case: nothing to report
+    assert len(kept) == len(rows)
     keyed = list(compress(rows, kept))
     groups: dict[tuple[str, str], list[RowResult]] = {}
     for row in keyed:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from planner.importing.commit import ImportRefusedError, commit, undo_import
 from planner.importing.mapping import map_columns
+from planner.importing.row_result import Derived, row_column
 from planner.importing.table import guess_table
 from planner.importing.validate import ImportCancelledError, ImportPreview, Monitor, validate
 from planner.schema import AuditEntry, Base, BomLine, Licence, Part, Product, Supplier
@@ -271,7 +272,8 @@ def test_lines_left_blank_take_the_defaults_and_stated_values_win(
         [30, "S-3", "N52 disc magnet 8x2mm", 1, None, "", None, None, None, None, None],
     ]  # fmt: skip
     preview = prepare(rows, workspace, product="Rotor")
-    assert [row.derives_new_part for row in preview.rows] == [True, True, False]
+    made = row_column(preview.rows, "new_part")  # stated in columns, or from the text
+    assert [isinstance(part, Derived) for part in made] == [True, True, False]
     result = commit(workspace, preview)
     assert list(result.imported_rows) == [1, 2, 3]
     product = next(p for p in workspace.all(Product) if p.name == "Rotor")

@@ -33,7 +33,7 @@ def test_rows_keep_their_own_values_and_share_the_rest() -> None:
     assert [row.status for row in rows] == ["ok", "warning", "ok", "ok", "ok", "ok"]
     assert rows[1].messages == ["odd quantity"]
     assert rows[0].problems() == []
-    assert [row.has_new_part for row in rows] == [False, True, False, False, False, False]
+    assert [row.new_part for row in rows] == [None, {"a": 1}, None, None, None, None]
     rows[1].raise_to(ERROR)
     rows[1].raise_to(WARNING)  # never lowers
     assert rows[1].status == "error"
