@@ -20,7 +20,6 @@ import subprocess
 import tempfile
 import time
 import warnings
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +123,7 @@ def floor_rows(path: Path, folder: Path) -> float:
 
     from python_calamine import CalamineWorkbook
 
+    from planner.importing.bulk import _execute  # the grouped executemany ours uses
     from planner.storage import _set_sqlite_pragmas
     from planner.workspace import Workspace
 
@@ -139,21 +139,23 @@ def floor_rows(path: Path, folder: Path) -> float:
     parts = [
         (n, r[1], r[2], r[6], r[7], r[8], r[9], r[10], r[11]) for n, r in enumerate(rows, 1)
     ]
-    _insert_grouped(
+    _execute(
         cursor,
         "INSERT INTO parts (id, part_number, description, family, grade, shape, dimensions,"
         " stated_mass_g, coating, unit_price, currency, form, notes, version) VALUES ",
         "(?, ?, ?, 'sintered_ndfeb', ?, ?, ?, ?, ?, ?, 'EUR', 'bare', '', 1)",
         parts,
+        9,
     )
     del parts
     lines = [(n, n, float(r[3]), n) for n, r in enumerate(rows, 1)]  # type: ignore[arg-type]
-    _insert_grouped(
+    _execute(
         cursor,
         "INSERT INTO bom_lines (id, parent_id, child_part_id, pieces_per_unit, scrap_pct,"
         " position, note) VALUES ",
         "(?, 1, ?, ?, 0, ?, '')",
         lines,
+        4,
     )
     cursor.execute("COMMIT")
     elapsed = time.perf_counter() - start
@@ -163,16 +165,6 @@ def floor_rows(path: Path, folder: Path) -> float:
     assert stored.fetchone()[0] == ROWS
     connection.close()
     return elapsed
-
-
-def _insert_grouped(cursor: Any, head: str, one: str, rows: list[Any]) -> None:
-    """Insert `rows` 50 to a statement, as planner/importing/bulk.py does."""
-    per = 50
-    whole = len(rows) - len(rows) % per
-    groups = (tuple(chain.from_iterable(rows[i : i + per])) for i in range(0, whole, per))
-    cursor.executemany(head + ", ".join([one] * per), groups)
-    if whole < len(rows):
-        cursor.executemany(head + one, rows[whole:])
 
 
 def pandas_frame(path: Path) -> float:
